@@ -1,0 +1,109 @@
+"""The app factory: `create_app(settings)` builds one complete, independent PLC Bot."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from slack_bolt import App
+from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+
+import handlers
+from bot.services import Services
+from bot.settings import Settings
+from bot.web import SlackHttpGateway
+from handlers.commands.names import SUBCOMMANDS
+from storage import migrate
+from storage.db import Database
+
+# Every bot scope the code needs; manifest.yml requests exactly these (a test checks it).
+BOT_SCOPES = (
+    "commands",
+    "chat:write",
+    "users:read",
+    "channels:read",
+    "groups:read",
+    "channels:join",
+)
+
+
+@dataclass
+class PlcApp:
+    """One running PLC Bot: its Bolt app, services, and WSGI entry point."""
+
+    settings: Settings
+    bolt: App
+    services: Services
+    wsgi: SlackHttpGateway
+
+    def close(self) -> None:
+        self.services.db.dispose()
+
+
+def web_client(settings: Settings) -> WebClient:
+    """A Web API client on SLACK_API_URL that retries rate limits, dropped connections and 5xx."""
+    return WebClient(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        timeout=15,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=5),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def oauth_settings(settings: Settings, db: Database) -> OAuthSettings:
+    """Multi-workspace install flow; installations and states live in our own database."""
+    assert settings.slack_client_id and settings.slack_client_secret
+    return OAuthSettings(
+        client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret,
+        scopes=list(BOT_SCOPES),
+        installation_store=SQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=db.engine),
+        state_store=SQLAlchemyOAuthStateStore(expiration_seconds=600, engine=db.engine),
+    )
+
+
+def create_app(settings: Settings, *, apply_migrations: bool = True) -> PlcApp:
+    """Build the database, services, Bolt app and listeners for `settings`."""
+    db = Database(settings.database_url)
+    if apply_migrations:
+        migrate.upgrade(db.engine)
+    services = Services.build(settings, db)
+    client = web_client(settings)
+    bolt_logger = logging.getLogger("slack_bolt")
+    if settings.oauth_enabled:
+        client.token = None
+        bolt = App(
+            signing_secret=settings.slack_signing_secret,
+            client=client,
+            oauth_settings=oauth_settings(settings, db),
+            logger=bolt_logger,
+        )
+    else:
+        bolt = App(
+            token=settings.slack_bot_token,
+            signing_secret=settings.slack_signing_secret,
+            client=client,
+            logger=bolt_logger,
+            # auth.test at start-up would make every worker depend on Slack being reachable.
+            token_verification_enabled=False,
+        )
+    handlers.register_all(bolt, services)
+
+    @bolt.error
+    def log_listener_error(error: Exception) -> None:
+        logging.getLogger("plc_bot.listeners").error("listener failed: %r", error, exc_info=error)
+
+    gateway = SlackHttpGateway(bolt, db, settings.slack_signing_secret, SUBCOMMANDS)
+    return PlcApp(settings=settings, bolt=bolt, services=services, wsgi=gateway)

@@ -1,0 +1,81 @@
+"""Message catalogs: every user-facing text comes from prompts/<lang>/*.toml."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date, datetime
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from babel.dates import format_date, format_datetime
+
+from bot.settings import SUPPORTED_LANGUAGES
+
+BABEL_LOCALES = {"en": "en_US", "tr": "tr_TR"}
+
+
+class MissingMessage(KeyError):
+    """A key that the catalog of a language does not define."""
+
+
+def _flatten(prefix: str, table: dict[str, Any], into: dict[str, Any]) -> None:
+    for key, value in table.items():
+        full = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, dict):
+            _flatten(full, value, into)
+        else:
+            into[full] = value
+
+
+class Catalog:
+    """The texts of one language, looked up by dotted key (`file.section.key`)."""
+
+    def __init__(self, language: str, entries: dict[str, Any]) -> None:
+        self.language = language
+        self.locale = BABEL_LOCALES[language]
+        self._entries = entries
+
+    def all_keys(self) -> set[str]:
+        return set(self._entries)
+
+    def raw(self, key: str) -> Any:
+        try:
+            return self._entries[key]
+        except KeyError:
+            raise MissingMessage(f"{self.language}:{key}") from None
+
+    def t(self, key: str, **params: Any) -> str:
+        """The text for `key` with `{name}` placeholders filled from params."""
+        text = self.raw(key)
+        if not isinstance(text, str):
+            raise MissingMessage(f"{self.language}:{key} is not a text")
+        return text.format(**params) if params else text
+
+    def list(self, key: str) -> list[str]:
+        value = self.raw(key)
+        if not isinstance(value, list):
+            raise MissingMessage(f"{self.language}:{key} is not a list")
+        return [str(v) for v in value]
+
+    def has(self, key: str) -> bool:
+        return key in self._entries
+
+    def date(self, value: date, format: str = "medium") -> str:
+        return format_date(value, format=format, locale=self.locale)
+
+    def datetime(self, value: datetime, format: str = "medium", tzinfo: Any = None) -> str:
+        return format_datetime(value, format=format, tzinfo=tzinfo, locale=self.locale)
+
+
+@cache
+def catalog(language: str) -> Catalog:
+    """The catalog of `language` (en or tr), read once from the prompts package."""
+    if language not in SUPPORTED_LANGUAGES:
+        language = SUPPORTED_LANGUAGES[0]
+    entries: dict[str, Any] = {}
+    folder = resources.files("prompts").joinpath(language)
+    for item in sorted(folder.iterdir(), key=lambda f: f.name):
+        if item.name.endswith(".toml"):
+            _flatten(item.name.removesuffix(".toml"), tomllib.loads(item.read_text("utf-8")), entries)
+    return Catalog(language, entries)

@@ -1,0 +1,15 @@
+"""`/plc help`: every subcommand, and whether this channel is a team yet."""
+
+from __future__ import annotations
+
+from handlers.commands.context import CommandContext
+from handlers.commands.names import SUBCOMMANDS
+from handlers.render.help import help_blocks
+
+
+def run(ctx: CommandContext) -> None:
+    ctx.ack(
+        text=ctx.catalog.t("help.title"),
+        blocks=help_blocks(ctx.catalog, list(SUBCOMMANDS), ctx.team),
+        response_type="ephemeral",
+    )

@@ -1,0 +1,99 @@
+"""Migrations, teams and the event ledger on SQLite and PostgreSQL."""
+
+import pytest
+from sqlalchemy import inspect
+
+from bot.delivery import EventLedger
+from bot.teams import TeamDraft, TeamService
+from storage import migrate
+from storage.db import Database
+
+
+def draft(**changes: object) -> TeamDraft:
+    values: dict[str, object] = dict(
+        name="Grade 4 Math", subject="Mathematics", grade_band="Grades 3–5", timezone="America/New_York",
+        language="en", member_ids=["U2", "U3"], norms=["Start on time", "", "Focus on learning"],
+    )
+    values.update(changes)
+    return TeamDraft(**values)  # type: ignore[arg-type]
+
+
+def migrated(database_url: str) -> Database:
+    db = Database(database_url)
+    migrate.upgrade(db.engine)
+    return db
+
+
+def test_migrations_create_every_table_and_are_idempotent(database_url: str) -> None:
+    db = migrated(database_url)
+    migrate.upgrade(db.engine)
+    tables = set(inspect(db.engine).get_table_names())
+    assert {"teams", "team_members", "processed_events", "slack_installations", "slack_bots",
+            "slack_oauth_states", "alembic_version"} <= tables
+    assert migrate.current_revision(db.engine) == migrate.head_revision()
+    db.dispose()
+
+
+def test_sqlite_runs_in_wal_mode(tmp_path) -> None:
+    db = migrated(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    with db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    db.dispose()
+
+
+def test_register_find_and_update_a_team(database_url: str) -> None:
+    db = migrated(database_url)
+    teams = TeamService(db)
+    assert teams.find("T1", "C1") is None
+    created = teams.save("T1", "C1", draft(), by_user="U1")
+    assert created.member_ids == ["U1", "U2", "U3"]
+    assert created.facilitator_ids == ["U1"]
+    assert created.norms == ["Start on time", "Focus on learning"]
+    assert created.created_at.tzinfo is not None
+
+    updated = teams.save("T1", "C1", draft(name="G4 Math PLC", member_ids=["U3", "U4"], language="tr"), by_user="U3")
+    assert updated.id == created.id
+    assert (updated.name, updated.language) == ("G4 Math PLC", "tr")
+    assert updated.member_ids == ["U3", "U4"]
+    assert updated.facilitator_ids == ["U3"]  # U1 left; the editor takes the role
+    assert teams.find("T1", "C1") == updated
+    assert teams.find("T2", "C1") is None  # another workspace's channel with the same id
+    assert [t.name for t in teams.teams_of("T1", "U4")] == ["G4 Math PLC"]
+    db.dispose()
+
+
+def test_members_join_and_leave(database_url: str) -> None:
+    db = migrated(database_url)
+    teams = TeamService(db)
+    teams.save("T1", "C1", draft(member_ids=[]), by_user="U1")
+    assert teams.add_member("T1", "C1", "U9") is not None
+    assert teams.add_member("T1", "C1", "U9") is None
+    assert teams.add_member("T1", "C-other", "U9") is None
+    assert teams.remove_member("T1", "C1", "U9")
+    assert not teams.remove_member("T1", "C1", "U9")
+    assert teams.find("T1", "C1").member_ids == ["U1"]
+    db.dispose()
+
+
+def test_invalid_drafts_are_refused_with_field_errors(database_url: str) -> None:
+    db = migrated(database_url)
+    teams = TeamService(db)
+    errors = teams.validate(draft(name="  ", timezone="Mars/Olympus", language="de"))
+    assert errors == {"name": "setup.errors.name_required", "timezone": "setup.errors.timezone_unknown",
+                      "language": "setup.errors.language_unknown"}
+    with pytest.raises(ValueError):
+        teams.save("T1", "C1", draft(timezone="Nowhere"), by_user="U1")
+    assert teams.find("T1", "C1") is None
+    db.dispose()
+
+
+def test_event_ledger_sees_each_event_once_across_instances(database_url: str) -> None:
+    db = migrated(database_url)
+    first, second = EventLedger(db), EventLedger(Database(database_url))
+    assert first.first_delivery("Ev001")
+    assert not first.first_delivery("Ev001")
+    assert not second.first_delivery("Ev001")
+    assert second.first_delivery("Ev002")
+    second.db.dispose()
+    db.dispose()

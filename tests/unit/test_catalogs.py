@@ -1,0 +1,88 @@
+"""Every text exists in English and Turkish, with the same placeholders, and fits Slack's limits."""
+
+import ast
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from bot.i18n import catalog
+from handlers.commands.names import SUBCOMMANDS
+
+ROOT = Path(__file__).resolve().parents[2]
+CODE_DIRS = [ROOT / "bot", ROOT / "handlers", ROOT / "storage"]
+TEXT_KEYWORDS = {"text", "title", "label", "placeholder", "hint", "submit", "close", "initial_value"}
+
+
+def placeholders(value: object) -> set[str]:
+    if isinstance(value, list):
+        return set().union(*(placeholders(v) for v in value)) if value else set()
+    return {name for _, name, _, _ in string.Formatter().parse(str(value)) if name}
+
+
+def test_same_keys_in_both_languages() -> None:
+    assert catalog("en").all_keys() == catalog("tr").all_keys()
+
+
+@pytest.mark.parametrize("key", sorted(catalog("en").all_keys()))
+def test_same_placeholders_in_both_languages(key: str) -> None:
+    assert placeholders(catalog("en").raw(key)) == placeholders(catalog("tr").raw(key))
+    assert type(catalog("en").raw(key)) is type(catalog("tr").raw(key))
+
+
+def literal_keys() -> set[str]:
+    """Keys written literally in `.t("...")`, `.list("...")` calls anywhere in the code."""
+    keys: set[str] = set()
+    for folder in CODE_DIRS:
+        for path in folder.rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if not isinstance(node, ast.Call):
+                    continue
+                name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+                if (name in {"t", "list"} and node.args
+                        and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+                    keys.add(node.args[0].value)
+    return keys
+
+
+def test_every_key_the_code_uses_exists() -> None:
+    keys = literal_keys()
+    assert len(keys) > 50
+    missing = sorted(k for k in keys if not catalog("en").has(k))
+    assert missing == []
+
+
+def test_every_subcommand_has_help_text() -> None:
+    for language in ("en", "tr"):
+        for name in SUBCOMMANDS:
+            assert catalog(language).t(f"help.commands.{name}.usage").startswith("/plc")
+            assert catalog(language).t(f"help.commands.{name}.purpose")
+
+
+def test_no_user_facing_literal_in_python() -> None:
+    """Slack texts are passed as keyword args; none of them may be a string literal in code."""
+    offenders = []
+    for folder in CODE_DIRS:
+        for path in folder.rglob("*.py"):
+            if "devtools" in path.parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.Call):
+                    for kw in node.keywords:
+                        if (kw.arg in TEXT_KEYWORDS and isinstance(kw.value, ast.Constant)
+                                and isinstance(kw.value.value, str) and re.search(r"[A-Za-z]{3}", kw.value.value)):
+                            offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} {kw.arg}=")
+    assert offenders == []
+
+
+@pytest.mark.parametrize("language", ["en", "tr"])
+def test_modal_texts_fit_slack_limits(language: str) -> None:
+    texts = catalog(language)
+    for key in ("setup.title", "setup.title_edit", "setup.submit", "common.cancel"):
+        assert len(texts.t(key)) <= 24, key
+    for key in texts.all_keys():
+        if key.startswith("setup.fields."):
+            assert len(texts.t(key)) <= 2000
+    for band in texts.list("setup.grade_bands"):
+        assert len(band) <= 75
