@@ -92,7 +92,6 @@ def create_app(settings: Settings, *, apply_migrations: bool = True) -> PlcApp:
         )
     else:
         bolt = App(
-            token=settings.slack_bot_token,
             signing_secret=settings.slack_signing_secret,
             client=client,
             logger=bolt_logger,

@@ -61,8 +61,8 @@ def _payload_name(payload: dict[str, Any]) -> RequestSummary:
         return RequestSummary(kind, action_id)
     if kind in ("view_submission", "view_closed"):
         view = payload.get("view")
-        if not isinstance(view, dict) or not isinstance(view.get("callback_id"), str):
-            raise Rejected(400, "view without callback_id")
+        if not isinstance(view, dict) or not all(isinstance(view.get(k), str) for k in ("callback_id", "type")):
+            raise Rejected(400, "view without callback_id or type")
         if kind == "view_submission" and not isinstance(view.get("state"), dict):
             raise Rejected(400, "view_submission without state")
         return RequestSummary(kind, view["callback_id"])
@@ -147,11 +147,11 @@ class SlackHttpGateway:
         status = 500
         try:
             raw = self._read_body(environ)
-            self._verify(environ, raw)
             try:
                 body = raw.decode("utf-8")
             except UnicodeDecodeError:
                 raise Rejected(400, "body is not UTF-8") from None
+            self._verify(environ, body)
             summary = summarize(body, environ.get("CONTENT_TYPE") or "", self.known_subcommands)
             environ["wsgi.input"] = io.BytesIO(raw)
             environ["CONTENT_LENGTH"] = str(len(raw))
@@ -187,14 +187,14 @@ class SlackHttpGateway:
             raise Rejected(413, "body too large")
         return environ["wsgi.input"].read(length) if length > 0 else b""
 
-    def _verify(self, environ: dict[str, Any], raw: bytes) -> None:
+    def _verify(self, environ: dict[str, Any], body: str) -> None:
         if self.verifier is None:
             return
         timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP") or ""
         signature = environ.get("HTTP_X_SLACK_SIGNATURE") or ""
         if not timestamp.isdigit() or not signature:
             raise Rejected(401, "invalid request")
-        if not self.verifier.is_valid(body=raw, timestamp=timestamp, signature=signature):
+        if not self.verifier.is_valid(body=body, timestamp=timestamp, signature=signature):
             raise Rejected(401, "invalid request")
 
 

@@ -30,7 +30,9 @@ class LocalServer:
         )
         self.port = self._server.server_port
         self.url = f"http://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, name="plc-local-server", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="plc-local-server", daemon=True
+        )
 
     def start(self) -> LocalServer:
         self._thread.start()

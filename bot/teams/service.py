@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from babel.core import get_global
+
 from bot.settings import SUPPORTED_LANGUAGES
 from storage.db import Database
 from storage.models import Team, TeamMember
@@ -73,10 +75,18 @@ def _timezones() -> frozenset[str]:
     return _ZONES
 
 
+def canonical_timezone(name: str) -> str:
+    """The canonical IANA name for an alias such as `Asia/Istanbul` or `US/Eastern` (CLDR's aliases)."""
+    return get_global("zone_aliases").get(name, name)
+
+
 def search_timezones(query: str, limit: int = 100) -> list[str]:
-    """IANA zone names containing every word of `query` (case-insensitive), best first."""
+    """Canonical IANA zone names containing every word of `query` (case-insensitive), best first."""
     words = query.lower().replace("/", " ").replace("_", " ").split()
-    names = sorted(z for z in _timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
+    aliases = get_global("zone_aliases")
+    names = sorted(
+        z for z in _timezones() if "/" in z and z not in aliases and not z.startswith(("Etc/", "SystemV/"))
+    )
     matches = [z for z in names if all(w in z.lower().replace("_", " ") for w in words)]
     matches.sort(key=lambda z: (not z.lower().split("/")[-1].startswith(words[0]) if words else False, z))
     return matches[:limit]

@@ -42,16 +42,16 @@ def register(app: App, services: Services) -> None:
         ctx = CommandContext.build(ack, respond, client, services, command, context)
         text = command.get("text") or ""
         if len(text) > MAX_TEXT:
-            ack(text=ctx.catalog.t("commands.too_long", limit=MAX_TEXT))
+            ack(text=ctx.catalog.t("commands.too_long", limit=MAX_TEXT), response_type="ephemeral")
             return
         name, ctx.args = split_text(text)
         handler = AVAILABLE.get(name)
         if handler is not None:
             handler(ctx)
         elif name in PLANNED:
-            ack(text=ctx.catalog.t("commands.not_yet", name=name))
+            ack(text=ctx.catalog.t("commands.not_yet", name=name), response_type="ephemeral")
         else:
-            ack(text=unknown_reply(ctx, name))
+            ack(text=unknown_reply(ctx, name), response_type="ephemeral")
 
 
 def unknown_reply(ctx: CommandContext, name: str) -> str:

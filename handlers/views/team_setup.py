@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 from bot.i18n import Catalog, catalog
 from bot.services import Services
 from bot.settings import SUPPORTED_LANGUAGES
-from bot.teams.service import is_valid_timezone
+from bot.teams.service import canonical_timezone, is_valid_timezone
 from handlers.render.setup import CALLBACK_ID, FIELDS, SetupDefaults, read_draft, read_metadata, setup_modal
 from handlers.render.team import team_summary_blocks
 from handlers.slack_calls import post_in_channel
@@ -43,7 +43,7 @@ def open_setup_modal(
         profile = _caller_profile(client, user_id)
         locale = str(profile.get("locale") or "")[:2]
         texts = services.catalog_for(language=locale if locale in SUPPORTED_LANGUAGES else None)
-        timezone = str(profile.get("tz") or "")
+        timezone = canonical_timezone(str(profile.get("tz") or ""))
         defaults = SetupDefaults.for_new_team(texts, user_id, timezone if is_valid_timezone(timezone) else "UTC")
     view = setup_modal(texts, defaults, channel_id=channel_id, editing=team is not None)
     try:

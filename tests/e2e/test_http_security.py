@@ -1,0 +1,127 @@
+"""The HTTP door: signatures, stale requests, and signed junk never reach a 5xx."""
+
+import json
+import time
+from urllib.parse import urlencode
+
+import pytest
+import requests
+
+from tests.conftest import RunningApp
+from tests.e2e.helpers import CHANNEL
+
+USER = "U0TEACH02"
+
+
+def command_body(text: str = "help") -> str:
+    return urlencode({"command": "/plc", "text": text, "team_id": "T0PLC0001", "channel_id": CHANNEL,
+                      "user_id": USER, "trigger_id": "1.2.3", "response_url": "https://example.invalid/r"})
+
+
+def test_healthz(running_app: RunningApp) -> None:
+    reply = requests.get(f"{running_app.url}/healthz", timeout=5)
+    assert reply.status_code == 200
+    assert reply.json() == {"status": "ok"}
+
+
+def test_unsigned_request_is_401(running_app: RunningApp) -> None:
+    reply = running_app.slack.post_raw(command_body(), "application/x-www-form-urlencoded", sign=False)
+    assert reply.status_code == 401
+
+
+def test_forged_signature_is_401(running_app: RunningApp) -> None:
+    timestamp = str(int(time.time()))
+    reply = running_app.slack.post_raw(
+        command_body(), "application/x-www-form-urlencoded", sign=False,
+        headers={"X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": "v0=" + "0" * 64},
+    )
+    assert reply.status_code == 401
+
+
+def test_signature_of_another_body_is_401(running_app: RunningApp) -> None:
+    headers = running_app.slack.sign(command_body("help"))
+    reply = running_app.slack.post_raw(command_body("setup"), "application/x-www-form-urlencoded", sign=False,
+                                       headers=headers)
+    assert reply.status_code == 401
+
+
+def test_stale_request_is_401(running_app: RunningApp) -> None:
+    six_minutes_ago = int(time.time()) - 6 * 60
+    reply = running_app.slack.post_raw(command_body(), "application/x-www-form-urlencoded",
+                                       timestamp=six_minutes_ago)
+    assert reply.status_code == 401
+
+
+def test_non_numeric_timestamp_is_401(running_app: RunningApp) -> None:
+    headers = running_app.slack.sign(command_body())
+    headers["X-Slack-Request-Timestamp"] = "yesterday"
+    reply = running_app.slack.post_raw(command_body(), "application/x-www-form-urlencoded", sign=False,
+                                       headers=headers)
+    assert reply.status_code == 401
+
+
+def payload_body(payload: object) -> str:
+    return urlencode({"payload": json.dumps(payload)})
+
+
+JUNK = {
+    "binary body": (bytes(range(256)) * 4, "application/octet-stream"),
+    "binary form": (b"\xff\xfe\x00payload=\x80\x81", "application/x-www-form-urlencoded"),
+    "payload not json": ("payload=%7Bnot-json", "application/x-www-form-urlencoded"),
+    "json array": ("[1, 2, 3]", "application/json"),
+    "json not parsing": ('{"type": "event_callback", ', "application/json"),
+    "event without event": ('{"type": "event_callback", "event_id": "Ev1"}', "application/json"),
+    "payload array": (payload_body([1, 2]), "application/x-www-form-urlencoded"),
+    "action without actions": (payload_body({"type": "block_actions", "user": {"id": USER}}),
+                               "application/x-www-form-urlencoded"),
+    "action without action_id": (payload_body({"type": "block_actions", "actions": [{"value": "x"}]}),
+                                 "application/x-www-form-urlencoded"),
+    "view without state": (payload_body({"type": "view_submission", "view": {"callback_id": "team_setup"}}),
+                           "application/x-www-form-urlencoded"),
+    "view without anything": (payload_body({"type": "view_submission"}), "application/x-www-form-urlencoded"),
+    "empty form": ("", "application/x-www-form-urlencoded"),
+    "random form": ("a=1&b=2", "application/x-www-form-urlencoded"),
+}
+
+
+@pytest.mark.parametrize("name", list(JUNK))
+def test_signed_junk_gets_a_4xx_and_the_app_keeps_serving(running_app: RunningApp, name: str) -> None:
+    body, content_type = JUNK[name]
+    reply = running_app.slack.post_raw(body, content_type)
+    assert 400 <= reply.status_code < 500, (reply.status_code, reply.text)
+    again = running_app.slack.slash_command("/plc", "help", user_id=USER, channel_id=CHANNEL)
+    assert again.status_code == 200
+
+
+def test_unknown_action_and_view_are_not_5xx(running_app: RunningApp) -> None:
+    reply = running_app.slack.block_actions([{"action_id": "no_such_button", "value": "1"}], user_id=USER,
+                                            channel_id=CHANNEL)
+    assert reply.status_code < 500
+    view = {"id": "V1", "type": "modal", "callback_id": "no_such_modal", "private_metadata": "", "blocks": [],
+            "state": {"values": {}}}
+    reply = running_app.slack.view_submission(view, {}, user_id=USER)
+    assert reply.status_code < 500
+
+
+def test_view_submission_with_fields_missing_keeps_the_modal_open(running_app: RunningApp) -> None:
+    view = {"id": "V1", "type": "modal", "callback_id": "team_setup", "private_metadata": json.dumps({"channel_id": CHANNEL}),
+            "blocks": [], "state": {"values": {}}}
+    reply = running_app.slack.view_submission(view, {}, user_id=USER)
+    assert reply.status_code == 200
+    assert reply.json()["response_action"] == "errors"
+
+
+def test_oversized_body_is_413(running_app: RunningApp) -> None:
+    reply = running_app.slack.post_raw("text=" + "x" * (2 * 1024 * 1024), "application/x-www-form-urlencoded")
+    assert reply.status_code == 413
+
+
+def test_unknown_paths_and_methods(running_app: RunningApp) -> None:
+    assert requests.get(f"{running_app.url}/nope", timeout=5).status_code == 404
+    assert requests.get(f"{running_app.url}/slack/events", timeout=5).status_code == 405
+
+
+def test_url_verification_answers_the_challenge(running_app: RunningApp) -> None:
+    reply = running_app.slack.url_verification("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P")
+    assert reply.status_code == 200
+    assert "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" in reply.text
