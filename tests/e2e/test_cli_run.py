@@ -1,0 +1,148 @@
+"""`plc-bot run --http` as a deployment runs it: gunicorn, real port, real settings checks."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from bot.devtools.slack_emulator import SlackEmulator
+from bot.devtools.slack_requests import SlackRequestSender
+
+ROOT = Path(__file__).resolve().parents[2]
+SECRET = "cli-test-signing-secret"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PLC_", "DATABASE_URL", "PORT"))}
+    env["PYTHONPATH"] = str(ROOT)
+    env.update(extra)
+    return env
+
+
+def plc_bot(*args: str, env: dict[str, str], cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bot.cli", *args], env=env, cwd=cwd, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def test_missing_secret_stops_start_up_with_a_plain_message_and_exit_2(tmp_path: Path) -> None:
+    result = plc_bot("run", "--http", env=cli_env(SLACK_BOT_TOKEN="xoxb-1"), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "SLACK_SIGNING_SECRET is not set" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "data").exists()  # nothing touched before the settings were right
+
+
+def test_every_problem_is_named_in_the_team_language(tmp_path: Path) -> None:
+    env = cli_env(PLC_DEFAULT_LANGUAGE="tr", PORT="http", SLACK_BOT_TOKEN="xoxp-user-token")
+    result = plc_bot("run", "--http", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "PORT 1 ile 65535 arasında" in result.stderr
+    assert "SLACK_BOT_TOKEN doğru görünmüyor" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_env_file_is_read_from_the_working_directory(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("SLACK_BOT_TOKEN=xoxb-1\nLOG_LEVEL=chatty\n")
+    result = plc_bot("run", "--http", env=cli_env(SLACK_SIGNING_SECRET="s"), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "LOG_LEVEL must be one of" in result.stderr
+
+
+def test_db_upgrade_and_manifest(tmp_path: Path) -> None:
+    result = plc_bot("db", "upgrade", env=cli_env(), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "revision 0001" in result.stdout
+    assert (tmp_path / "data" / "plc-bot.sqlite3").exists()
+    result = plc_bot("manifest", "--url", "https://plc.example.org/", env=cli_env(), cwd=tmp_path)
+    assert result.returncode == 0
+    assert "request_url: https://plc.example.org/slack/events" in result.stdout
+    assert "socket_mode_enabled: false" in result.stdout
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, SlackEmulator]]:
+    port = free_port()
+    with SlackEmulator() as emulator:
+        env = cli_env(SLACK_BOT_TOKEN=emulator.bot_token, SLACK_SIGNING_SECRET=SECRET,
+                      SLACK_API_URL=emulator.api_url, LOG_LEVEL="INFO")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "run", "--http", "--port", str(port), "--host", "127.0.0.1",
+             "--workers", "2", "--threads", "4"],
+            env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    if requests.get(f"{url}/healthz", timeout=1).status_code == 200:
+                        break
+                except requests.ConnectionError:
+                    pass
+                assert process.poll() is None, process.stdout.read() if process.stdout else ""
+                assert time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.1)
+            yield url, emulator
+        finally:
+            process.terminate()
+            process.communicate(timeout=15)
+
+
+def test_run_http_serves_with_gunicorn_and_logs_one_line_per_request(served: tuple[str, SlackEmulator]) -> None:
+    url, emulator = served
+    slack = SlackRequestSender(f"{url}/slack/events", SECRET, emulator=emulator)
+    started = time.monotonic()
+    reply = slack.slash_command("/plc", "help", user_id="U0TEACH02", channel_id="C0PLC0001")
+    assert reply.status_code == 200
+    assert time.monotonic() - started < 3
+    assert "/plc setup" in reply.text
+    forged = slack.post_raw("command=%2Fplc&text=help", "application/x-www-form-urlencoded", sign=False,
+                            headers={"X-Slack-Request-Timestamp": str(int(time.time())), "X-Slack-Signature": "v0=00"})
+    assert forged.status_code == 401
+    stale = slack.post_raw("command=%2Fplc&text=help", "application/x-www-form-urlencoded",
+                           timestamp=int(time.time()) - 600)
+    assert stale.status_code == 401
+
+
+def test_request_log_names_the_subcommand_but_never_secrets(tmp_path: Path) -> None:
+    port = free_port()
+    with SlackEmulator() as emulator:
+        env = cli_env(SLACK_BOT_TOKEN=emulator.bot_token, SLACK_SIGNING_SECRET=SECRET,
+                      SLACK_API_URL=emulator.api_url, LOG_LEVEL="INFO")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "run", "--http", "--port", str(port), "--host", "127.0.0.1",
+             "--workers", "1", "--threads", "2"],
+            env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                try:
+                    requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                    break
+                except requests.ConnectionError:
+                    time.sleep(0.1)
+            slack = SlackRequestSender(f"http://127.0.0.1:{port}/slack/events", SECRET, emulator=emulator)
+            slack.slash_command("/plc", "help Ayşe Yılmaz", user_id="U0TEACH02", channel_id="C0PLC0001")
+        finally:
+            process.terminate()
+            output, _ = process.communicate(timeout=15)
+    lines = [line for line in output.splitlines() if "slack request" in line]
+    assert len(lines) == 1, output
+    assert "kind=command name=help status=200 ack_ms=" in lines[0]
+    for secret in (SECRET, emulator.bot_token, "Ayşe", "Yılmaz"):
+        assert secret not in output
