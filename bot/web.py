@@ -11,11 +11,12 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote_plus
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
@@ -28,6 +29,7 @@ HEALTH_PATH = "/healthz"
 MAX_BODY_BYTES = 1024 * 1024
 
 logger = logging.getLogger("plc_bot.requests")
+_TEXT_FIELD = re.compile(r"(?:^|&)text=([^&]{0,200})")
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
@@ -95,6 +97,13 @@ def summarize(body: str, content_type: str, known_subcommands: Iterable[str]) ->
         if kind == "url_verification":
             return RequestSummary("url_verification", "-")
         raise Rejected(400, "unknown JSON request type")
+    if ("command=" in body and "payload=" not in body
+            and (body.startswith("command=") or "&command=" in body)):
+        # Slash commands are the hot path: read only the first word of `text`.
+        match = _TEXT_FIELD.search(body)
+        words = unquote_plus(match.group(1)).split(maxsplit=1) if match else []
+        sub = words[0].lower() if words else "help"
+        return RequestSummary("command", sub if sub in known_subcommands else "other")
     form = parse_qs(body, keep_blank_values=True)
     if "payload" in form:
         try:
@@ -104,10 +113,6 @@ def summarize(body: str, content_type: str, known_subcommands: Iterable[str]) ->
         if not isinstance(payload, dict):
             raise Rejected(400, "payload is not an object")
         return _payload_name(payload)
-    if "command" in form:
-        words = (form.get("text") or [""])[0].split(maxsplit=1)
-        sub = words[0].lower() if words else "help"
-        return RequestSummary("command", sub if sub in known_subcommands else "other")
     if "ssl_check" in form:
         return RequestSummary("ssl_check", "-")
     raise Rejected(400, "not a Slack request")

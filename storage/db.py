@@ -30,7 +30,9 @@ def make_engine(database_url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    # No pre-ping: it costs a round trip per checkout; a connection dropped by a server restart is
+    # discarded on its first error, and recycling keeps idle ones from going stale behind proxies.
+    return create_engine(url, pool_recycle=300, pool_size=5, max_overflow=10)
 
 
 class Database:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import base64
 import copy
-import itertools
 import hashlib
 import hmac
+import itertools
 import json
 import time
 import uuid

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -111,10 +113,18 @@ def _to_profile(team: Team) -> TeamProfile:
 
 
 class TeamService:
-    """Creates, updates and finds teams; each call is one unit of work."""
+    """Creates, updates and finds teams; each call is one unit of work.
 
-    def __init__(self, db: Database) -> None:
+    `find` is on the path of every command, so its answers are kept for a couple of seconds
+    (`cache_seconds`). A write in this process clears them at once; a write in another worker
+    process is seen here after at most `cache_seconds`.
+    """
+
+    def __init__(self, db: Database, cache_seconds: float = 2.0) -> None:
         self.db = db
+        self.cache_seconds = cache_seconds
+        self._cache: dict[tuple[str, str], tuple[float, TeamProfile | None]] = {}
+        self._cache_lock = threading.Lock()
 
     @staticmethod
     def validate(draft: TeamDraft) -> dict[str, str]:
@@ -133,9 +143,23 @@ class TeamService:
         return errors
 
     def find(self, workspace_id: str, channel_id: str) -> TeamProfile | None:
+        key = (workspace_id, channel_id)
+        now = time.monotonic()
+        cached = self._cache.get(key)
+        if cached is not None and now - cached[0] < self.cache_seconds:
+            return cached[1]
         with self.db.session() as session:
             team = TeamRepository(session).by_channel(workspace_id, channel_id)
-            return _to_profile(team) if team else None
+            profile = _to_profile(team) if team else None
+        with self._cache_lock:
+            if len(self._cache) > 10_000:
+                self._cache.clear()
+            self._cache[key] = (now, profile)
+        return profile
+
+    def _forget(self, workspace_id: str, channel_id: str) -> None:
+        with self._cache_lock:
+            self._cache.pop((workspace_id, channel_id), None)
 
     def teams_of(self, workspace_id: str, user_id: str) -> list[TeamProfile]:
         with self.db.session() as session:
@@ -148,6 +172,7 @@ class TeamService:
         """
         if self.validate(draft):
             raise ValueError("invalid team draft")
+        self._forget(workspace_id, channel_id)
         with self.db.session() as session:
             repo = TeamRepository(session)
             team = repo.by_channel(workspace_id, channel_id)
@@ -168,6 +193,7 @@ class TeamService:
 
     def add_member(self, workspace_id: str, channel_id: str, user_id: str) -> TeamProfile | None:
         """Add `user_id` to the channel's team; None when the channel is no team or they were in it."""
+        self._forget(workspace_id, channel_id)
         with self.db.session() as session:
             team = TeamRepository(session).by_channel(workspace_id, channel_id)
             if team is None or any(m.user_id == user_id for m in team.members):
@@ -177,6 +203,7 @@ class TeamService:
             return _to_profile(team)
 
     def remove_member(self, workspace_id: str, channel_id: str, user_id: str) -> bool:
+        self._forget(workspace_id, channel_id)
         with self.db.session() as session:
             team = TeamRepository(session).by_channel(workspace_id, channel_id)
             if team is None:

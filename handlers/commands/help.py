@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from handlers.commands.context import CommandContext
 from handlers.commands.names import SUBCOMMANDS
-from handlers.render.help import help_blocks
+from handlers.render.help import help_blocks_json
 
 
 def run(ctx: CommandContext) -> None:
     ctx.ack(
         text=ctx.catalog.t("help.title"),
-        blocks=help_blocks(ctx.catalog, list(SUBCOMMANDS), ctx.team),
+        blocks=help_blocks_json(ctx.catalog, SUBCOMMANDS, ctx.team),
         response_type="ephemeral",
     )

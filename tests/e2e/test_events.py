@@ -37,8 +37,8 @@ def test_the_bot_introduces_itself_when_added_to_a_channel(running_app: RunningA
     assert button["action_id"] == "open_team_setup"
     # The button opens the setup modal.
     message = running_app.emulator.messages("C0NEW0001")[-1]
-    running_app.slack.block_actions([{"action_id": "open_team_setup", "block_id": post.args["blocks"][1].get("block_id", "b"),
-                                      "value": ""}], user_id="U0TEACH03", channel_id="C0NEW0001", message=message)
+    action = {"action_id": "open_team_setup", "block_id": post.args["blocks"][1].get("block_id", "b"), "value": ""}
+    running_app.slack.block_actions([action], user_id="U0TEACH03", channel_id="C0NEW0001", message=message)
     opened = running_app.emulator.wait_for("views.open")[0]
     assert opened.response["view"]["callback_id"] == "team_setup"
 

@@ -68,6 +68,7 @@ JUNK = {
     "binary body": (bytes(range(256)) * 4, "application/octet-stream"),
     "binary form": (b"\xff\xfe\x00payload=\x80\x81", "application/x-www-form-urlencoded"),
     "payload not json": ("payload=%7Bnot-json", "application/x-www-form-urlencoded"),
+    "payload not json beside a command": ("command=%2Fplc&payload=%7Bnot-json", "application/x-www-form-urlencoded"),
     "json array": ("[1, 2, 3]", "application/json"),
     "json not parsing": ('{"type": "event_callback", ', "application/json"),
     "event without event": ('{"type": "event_callback", "event_id": "Ev1"}', "application/json"),
@@ -104,8 +105,8 @@ def test_unknown_action_and_view_are_not_5xx(running_app: RunningApp) -> None:
 
 
 def test_view_submission_with_fields_missing_keeps_the_modal_open(running_app: RunningApp) -> None:
-    view = {"id": "V1", "type": "modal", "callback_id": "team_setup", "private_metadata": json.dumps({"channel_id": CHANNEL}),
-            "blocks": [], "state": {"values": {}}}
+    view = {"id": "V1", "type": "modal", "callback_id": "team_setup",
+            "private_metadata": json.dumps({"channel_id": CHANNEL}), "blocks": [], "state": {"values": {}}}
     reply = running_app.slack.view_submission(view, {}, user_id=USER)
     assert reply.status_code == 200
     assert reply.json()["response_action"] == "errors"

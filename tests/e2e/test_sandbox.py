@@ -1,0 +1,313 @@
+"""`plc-bot sandbox`: scripted sessions against the real app, the emulator and real HTTP."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.app import PlcApp, create_app
+from bot.devtools import sandbox
+from bot.devtools.sandbox import Renderer, Style, run_sandbox
+from bot.devtools.slack_emulator import SlackEmulator
+from bot.i18n import catalog
+from bot.settings import Settings
+from handlers.commands.names import SUBCOMMANDS
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "sandbox-setup.txt"
+
+
+def run_script(tmp_path: Path, lines: list[str], language: str | None = None) -> tuple[int, str]:
+    script = tmp_path / "session.txt"
+    script.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = io.StringIO()
+    code = run_sandbox(script=str(script), language=language, stdout=out)
+    return code, out.getvalue()
+
+
+def run_piped(lines: list[str], language: str | None = None) -> tuple[int, str]:
+    out = io.StringIO()
+    code = run_sandbox(language=language, stdin=io.StringIO("\n".join(lines) + "\n"), stdout=out)
+    return code, out.getvalue()
+
+
+def test_help_lists_every_subcommand_only_to_you_and_unknown_ones_get_a_polite_reply() -> None:
+    code, out = run_piped(["/plc help", "/plc foo", "/plc setpu"])
+    assert code == 0
+    assert "I don't know `/plc foo`. Type `/plc help` to see everything I can do." in out
+    assert "Did you mean `/plc setup`?" in out
+    assert "#grade4-math-plc (you)> /plc help" in out
+    reply = out.split("#grade4-math-plc (you)> /plc help", 1)[1].split("(you)> /plc foo")[0]
+    assert "PLC Bot · only visible to you" in reply
+    assert "PLC Bot: what I can do" in reply
+    for name in SUBCOMMANDS:
+        assert f"`/plc {name}" in reply
+    assert "*This channel is not a PLC team yet.*" in reply
+    assert "[2] Set up this team" in reply  # [1] is the button of the bot's introduction
+
+
+def test_example_script_sets_up_a_team_that_help_then_knows(tmp_path: Path) -> None:
+    """examples/sandbox-setup.txt: help, the whole setup form, help again, a teammate joining."""
+    out = io.StringIO()
+    code = run_sandbox(script=str(EXAMPLE), stdout=out)
+    text = out.getvalue()
+    assert code == 0, text
+    assert "# " not in text  # comments are not echoed
+    assert "PLC Bot · opened a form: Set up your PLC team" in text
+    assert "Team name> Grade 4 Math" in text
+    assert "Timezone [America/New_York], search> istanbul" in text
+    assert "Timezone> Europe/Istanbul" in text
+    assert "Language [English]> \n" in text
+    assert "Members [@you]> 1,3" in text
+    assert "The form closed." in text
+
+    summary = text.index("PLC Bot · message 2")
+    block = text[summary:text.index("(you)> /plc help", summary)]
+    assert "PLC team: Grade 4 Math" in block
+    assert "*Subject:* Mathematics" in block
+    assert "*Grade band:* Grades 3–5" in block
+    assert "*Timezone:* Europe/Istanbul" in block
+    assert "*Members (2):* @you, @maria" in block
+    assert "1. We start and end on time." in block
+
+    after = text[summary:]
+    assert "*This channel is the PLC team Grade 4 Math* (Mathematics, Grades 3–5; timezone Europe/Istanbul" in after
+    welcome = after[after.index(":join james"):]
+    assert "@james joined #grade4-math-plc." in welcome
+    assert "PLC Bot · only visible to @james" in welcome
+    assert "Welcome to the PLC team *Grade 4 Math*!" in welcome
+
+
+def test_empty_name_shows_the_field_error_and_asks_only_that_again(tmp_path: Path) -> None:
+    lines = ["/plc setup", "", "", "", "", "", "", "", "Grade 4 Math"]
+    code, out = run_script(tmp_path, lines)
+    assert code == 0, out
+    errors = out.index("The form was not accepted:")
+    assert "Team name: Give the team a name." in out[errors:]
+    second_round = out[errors:out.index("PLC Bot · message 2")]
+    assert "Team name> Grade 4 Math" in second_round
+    assert "Subject" not in second_round  # only the field with the error is asked again
+    assert "PLC team: Grade 4 Math" in out
+    assert "*Timezone:* America/New_York" in out  # Enter kept the caller's own timezone
+
+
+def test_turkish_session_speaks_turkish(tmp_path: Path) -> None:
+    code, out = run_script(tmp_path, ["/plc help", "/plc setup", ":cancel", "/plc nope"], language="tr")
+    assert code == 0, out
+    assert "PLC Bot sandbox: gerçek bot" in out
+    assert "PLC Bot · yalnızca siz görüyorsunuz" in out
+    assert "PLC Bot: neler yapabilirim" in out
+    assert "*Bu kanal henüz bir PLC ekibi değil.*" in out
+    assert "Form: PLC ekibinizi kurun" in out
+    assert "Ekip adı> :cancel" in out
+    assert "Form kaydedilmeden kapatıldı." in out
+    assert "`/plc nope` komutunu tanımıyorum." in out
+    assert "Sandbox kapandı." in out
+
+
+def test_button_message_thread_and_sandbox_commands(tmp_path: Path) -> None:
+    lines = [
+        "1",  # the introduction's "Set up this team" button opens the form
+        ":cancel",
+        "hello team",
+        ":thread 2 a reply in the thread",
+        ":as maria",
+        "hi from maria",
+        ":as you",
+        ":users",
+        ":leave ayse",
+        ":leave ayse",
+        "42",
+        ":thread 99 nothing there",
+        ":nope",
+        ":help",
+        ":quit",
+        "/plc help",  # never read: :quit ended the session
+    ]
+    code, out = run_script(tmp_path, lines)
+    assert code == 0, out
+    assert "↳ you pressed “Set up this team”" in out
+    assert "Form: Set up your PLC team" in out
+    assert "The form was closed without saving." in out
+    assert "↳ you posted message 2" in out
+    assert "↳ you posted message 3, in the thread of message 2" in out
+    assert "#grade4-math-plc (maria)> hi from maria" in out
+    assert "@james (James Brown), timezone America/Chicago, not in #grade4-math-plc" in out
+    assert "@ayse left #grade4-math-plc." in out
+    assert "@ayse is not in #grade4-math-plc." in out
+    assert "There is no button [42]." in out
+    assert "There is no message 99." in out
+    assert "The sandbox has no command :nope." in out
+    assert ":thread N text" in out
+    assert "(you)> /plc help" not in out
+
+
+def test_script_ending_inside_a_form_cancels_it_and_fails(tmp_path: Path) -> None:
+    code, out = run_script(tmp_path, ["/plc setup", "Grade 4 Math"])
+    assert code == 1
+    assert "The script ended while the form “Set up your PLC team” was still open" in out
+
+
+def test_missing_script_is_reported(tmp_path: Path) -> None:
+    out = io.StringIO()
+    assert run_sandbox(script=str(tmp_path / "missing.txt"), stdout=out) == 2
+    assert "Cannot read the script" in out.getvalue()
+
+
+def test_mrkdwn_mentions_and_links_read_like_slack() -> None:
+    emulator = SlackEmulator()
+    emulator.add_user("U0SANDBOX3", "maria")
+    emulator.add_channel("C0SANDBOX1", "grade4-math-plc")
+    renderer = Renderer(emulator, catalog("en"), Style(False), lambda label, action, place: 1)
+    text = "<@U0SANDBOX3> see <#C0SANDBOX1> and <https://example.org|the guide> &amp; <https://x.org> *bold*"
+    assert renderer.mrkdwn(text) == "@maria see #grade4-math-plc and the guide & https://x.org *bold*"
+
+
+def test_cli_runs_a_script_in_a_subprocess(tmp_path: Path) -> None:
+    script = tmp_path / "session.txt"
+    script.write_text("# a comment\n/plc help\n:calls\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PLC_DEFAULT_LANGUAGE": "en"}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "sandbox", "--script", str(script)],
+        cwd=tmp_path, env=env, capture_output=True, text=True, encoding="utf-8", timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "#grade4-math-plc (you)> /plc help" in result.stdout
+    assert "`/plc schedule`: set the team's recurring meetings" in result.stdout
+    assert "chat.postMessage" in result.stdout  # :calls: the bot introduced itself
+    assert "a comment" not in result.stdout
+    assert result.stderr == ""  # the app's own INFO logs stay off the terminal
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["session.txt"]  # no database left behind
+
+
+def _plain(text: str) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text}
+
+
+def _mrkdwn(text: str) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": text}
+
+
+def _option(text: str, value: str) -> dict[str, Any]:
+    return {"text": _plain(text), "value": value}
+
+
+DEMO_VIEW: dict[str, Any] = {
+    "type": "modal", "callback_id": "demo", "title": _plain("Demo"), "submit": _plain("Go"),
+    "blocks": [
+        {"type": "input", "block_id": "day", "label": _plain("Day"),
+         "element": {"type": "datepicker", "action_id": "day"}},
+        {"type": "input", "block_id": "at", "label": _plain("Time"),
+         "element": {"type": "timepicker", "action_id": "at", "initial_time": "09:00"}},
+        {"type": "input", "block_id": "checks", "label": _plain("Checks"), "optional": True,
+         "element": {"type": "checkboxes", "action_id": "checks",
+                     "options": [_option("Alpha", "a"), _option("Beta", "b")]}},
+        {"type": "input", "block_id": "who", "label": _plain("Who"),
+         "element": {"type": "users_select", "action_id": "who"}},
+        {"type": "input", "block_id": "file", "label": _plain("File"),
+         "element": {"type": "file_input", "action_id": "file", "filetypes": ["csv"]}},
+    ],
+}
+NOTE_VIEW: dict[str, Any] = {
+    "type": "modal", "callback_id": "note", "title": _plain("Note"),
+    "blocks": [{"type": "input", "block_id": "note", "label": _plain("Note"),
+                "element": {"type": "plain_text_input", "action_id": "note", "multiline": True}}],
+}
+
+
+def add_demo_listeners(app: App) -> None:
+    """Listeners the PLC app does not have (yet), to drive every kind of field and output."""
+    submissions: list[dict[str, Any]] = []
+
+    @app.command("/demo")
+    def demo(ack: Ack, body: dict, client: WebClient) -> None:
+        ack()
+        client.views_open(trigger_id=body["trigger_id"], view=DEMO_VIEW)
+
+    @app.view("demo")
+    def submit_demo(ack: Ack, view: dict) -> None:
+        submissions.append(view["state"]["values"])
+        if len(submissions) == 1:
+            ack(response_action="errors", errors={"who": "Pick someone else"})
+        else:
+            ack(response_action="push", view=NOTE_VIEW)
+
+    @app.view("note")
+    def submit_note(ack: Ack, view: dict, client: WebClient) -> None:
+        ack(response_action="clear")
+        values = submissions[-1]
+        file_obj = values["file"]["file"]["files"][0]
+        content = client.files_info(file=file_obj["id"])["file"]["name"]
+        note = view["state"]["values"]["note"]["note"]["value"]
+        client.chat_postMessage(channel="C0SANDBOX1", text="saved", blocks=[
+            {"type": "section", "text": {"type": "mrkdwn", "text": (
+                f"{values['day']['day']['selected_date']} {values['at']['at']['selected_time']} "
+                f"<@{values['who']['who']['selected_user']}> {content} "
+                f"{len(values['checks']['checks']['selected_options'])} checks, <https://x.org|the link>")}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": note.replace("\n", " / ")}},
+            {"type": "actions", "elements": [
+                {"type": "button", "action_id": "yes", "value": "v1", "text": _plain("Yes")},
+                {"type": "overflow", "action_id": "more", "options": [_option("Edit", "edit")]},
+            ]},
+        ])
+        client.files_upload_v2(channel="C0SANDBOX1", content=b"x,y\n", filename="out.csv", title="Results")
+
+    @app.action("yes")
+    def yes(ack: Ack, body: dict, respond: Respond) -> None:
+        ack()
+        respond(text=f"You said {body['actions'][0]['value']}", replace_original=False)
+
+    @app.action("more")
+    def more(ack: Ack, body: dict, client: WebClient) -> None:
+        ack()
+        client.chat_update(channel=body["channel"]["id"], ts=body["message"]["ts"], text="edited",
+                           blocks=[{"type": "divider"}, {"type": "section", "text": _mrkdwn("Edited")}])
+
+
+def test_every_kind_of_field_and_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def create_app_with_demo(settings: Settings) -> PlcApp:
+        plc = create_app(settings)
+        add_demo_listeners(plc.bolt)
+        return plc
+
+    monkeypatch.setattr(sandbox, "create_app", create_app_with_demo)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "scores.csv").write_text("name,score\nA,3\n", encoding="utf-8")
+    lines = [
+        "/demo",
+        "2025-13-01", "2025-09-15",  # not a date, then a date
+        "",  # Time: keep 09:00
+        "1,2",
+        "ayse",
+        "scores.txt", "missing.csv", "scores.csv",
+        "3",  # only Who had an error: asked again
+        "first line", "", "third line", ".",  # the pushed Note form, multiline
+        "2",  # the Yes button
+        "3",  # the overflow's Edit
+    ]
+    code, out = run_script(tmp_path, lines)
+    assert code == 0, out
+    assert "Type a date like 2025-09-15." in out
+    assert "Time [09:00]> " in out
+    assert "This field takes these file types: csv." in out
+    assert "Cannot read missing.csv" in out
+    assert "Who: Pick someone else" in out
+    assert "Who [@ayse]> 3" in out
+    assert "Form: Note" in out
+    message = out[out.index("PLC Bot · message 2"):]
+    assert "2025-09-15 09:00 @maria scores.csv 2 checks, the link" in message
+    assert "first line /  / third line" in message
+    assert "[2] Yes  [3] Edit" in message
+    assert "PLC Bot · posted a file" in message
+    assert "File: out.csv (Results)" in message
+    assert "PLC Bot · only visible to you\n  You said v1" in message
+    assert "PLC Bot · updated message 2\n  ────" in message
+    assert "Edited" in message
