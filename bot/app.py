@@ -82,6 +82,9 @@ def create_app(settings: Settings, *, apply_migrations: bool = True) -> PlcApp:
     services = Services.build(settings, db)
     client = web_client(settings)
     bolt_logger = logging.getLogger("slack_bolt")
+    if bolt_logger.level == logging.NOTSET:
+        # Bolt formats debug messages (with request bodies) whenever its logger's level is unset.
+        bolt_logger.setLevel(logging.WARNING)
     if settings.oauth_enabled:
         client.token = None
         bolt = App(
