@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel.core import get_global
+from sqlalchemy.orm import Session
 
 from bot.settings import SUPPORTED_LANGUAGES
 from storage.db import Database
@@ -125,6 +128,7 @@ class TeamService:
         self.cache_seconds = cache_seconds
         self._cache: dict[tuple[str, str], tuple[float, TeamProfile | None]] = {}
         self._cache_lock = threading.Lock()
+        self._writes = 0  # bumped after every write, so a read that raced a write is not cached
 
     @staticmethod
     def validate(draft: TeamDraft) -> dict[str, str]:
@@ -148,18 +152,27 @@ class TeamService:
         cached = self._cache.get(key)
         if cached is not None and now - cached[0] < self.cache_seconds:
             return cached[1]
+        writes_before = self._writes
         with self.db.session() as session:
             team = TeamRepository(session).by_channel(workspace_id, channel_id)
             profile = _to_profile(team) if team else None
         with self._cache_lock:
-            if len(self._cache) > 10_000:
-                self._cache.clear()
-            self._cache[key] = (now, profile)
+            if writes_before == self._writes:
+                if len(self._cache) > 10_000:
+                    self._cache.clear()
+                self._cache[key] = (now, profile)
         return profile
 
-    def _forget(self, workspace_id: str, channel_id: str) -> None:
-        with self._cache_lock:
-            self._cache.pop((workspace_id, channel_id), None)
+    @contextmanager
+    def _writing(self, workspace_id: str, channel_id: str) -> Iterator[Session]:
+        """A unit of work that changes a team; its cached lookups are dropped once it commits."""
+        try:
+            with self.db.session() as session:
+                yield session
+        finally:
+            with self._cache_lock:
+                self._writes += 1
+                self._cache.pop((workspace_id, channel_id), None)
 
     def teams_of(self, workspace_id: str, user_id: str) -> list[TeamProfile]:
         with self.db.session() as session:
@@ -172,8 +185,7 @@ class TeamService:
         """
         if self.validate(draft):
             raise ValueError("invalid team draft")
-        self._forget(workspace_id, channel_id)
-        with self.db.session() as session:
+        with self._writing(workspace_id, channel_id) as session:
             repo = TeamRepository(session)
             team = repo.by_channel(workspace_id, channel_id)
             if team is None:
@@ -193,8 +205,7 @@ class TeamService:
 
     def add_member(self, workspace_id: str, channel_id: str, user_id: str) -> TeamProfile | None:
         """Add `user_id` to the channel's team; None when the channel is no team or they were in it."""
-        self._forget(workspace_id, channel_id)
-        with self.db.session() as session:
+        with self._writing(workspace_id, channel_id) as session:
             team = TeamRepository(session).by_channel(workspace_id, channel_id)
             if team is None or any(m.user_id == user_id for m in team.members):
                 return None
@@ -203,8 +214,7 @@ class TeamService:
             return _to_profile(team)
 
     def remove_member(self, workspace_id: str, channel_id: str, user_id: str) -> bool:
-        self._forget(workspace_id, channel_id)
-        with self.db.session() as session:
+        with self._writing(workspace_id, channel_id) as session:
             team = TeamRepository(session).by_channel(workspace_id, channel_id)
             if team is None:
                 return False

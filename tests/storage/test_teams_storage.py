@@ -1,5 +1,7 @@
 """Migrations, teams and the event ledger on SQLite and PostgreSQL."""
 
+import time
+
 import pytest
 from sqlalchemy import inspect
 
@@ -96,4 +98,19 @@ def test_event_ledger_sees_each_event_once_across_instances(database_url: str) -
     assert not second.first_delivery("Ev001")
     assert second.first_delivery("Ev002")
     second.db.dispose()
+    db.dispose()
+
+
+def test_lookups_are_cached_briefly_and_writes_clear_them(database_url: str) -> None:
+    db = migrated(database_url)
+    this_worker, other_worker = TeamService(db, cache_seconds=60), TeamService(db, cache_seconds=0.2)
+    assert this_worker.find("T1", "C1") is None
+    assert other_worker.find("T1", "C1") is None
+    this_worker.save("T1", "C1", draft(), by_user="U1")
+    assert this_worker.find("T1", "C1").name == "Grade 4 Math"  # its own write cleared its cache
+    assert other_worker.find("T1", "C1") is None  # another process still has its answer...
+    time.sleep(0.25)
+    assert other_worker.find("T1", "C1").name == "Grade 4 Math"  # ...for at most cache_seconds
+    other_worker.add_member("T1", "C1", "U7")
+    assert "U7" in other_worker.find("T1", "C1").member_ids
     db.dispose()
