@@ -7,6 +7,7 @@ import datetime as dt
 import email.policy
 import json
 import mimetypes
+import secrets
 import threading
 import time
 import traceback
@@ -249,6 +250,7 @@ class State:
     pending_uploads: dict[str, dict[str, Any]] = field(default_factory=dict)
     uploaded: list[dict[str, Any]] = field(default_factory=list)
     response_urls: set[str] = field(default_factory=set)
+    oauth_codes: set[str] = field(default_factory=set)
     failures: dict[str, deque[Failure]] = field(default_factory=dict)
     calls: list[RecordedCall] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -964,6 +966,8 @@ class Router:
         return reply
 
     def _call(self, method: str, args: dict[str, Any], token: str | None) -> dict[str, Any]:
+        if method == "oauth.v2.access":
+            return self._oauth_access(args)
         handler = self.api.handlers.get(method)
         if handler is None:
             return {"ok": False, "error": "unknown_method"}
@@ -973,6 +977,29 @@ class Router:
             return handler(args)
         except SlackApiError as exc:
             return {"ok": False, "error": exc.code}
+
+    def _oauth_access(self, args: dict[str, Any]) -> dict[str, Any]:
+        """oauth.v2.access: exchange a code from `issue_oauth_code` for a new bot token."""
+        code = str(args.get("code") or "")
+        valid = code in self.ws.state.oauth_codes
+        self.ws.state.oauth_codes.discard(code)
+        if not valid:
+            return {"ok": False, "error": "invalid_code"}
+        ident = self.ws.identity
+        bot_token = f"xoxb-installed-{secrets.token_hex(6)}"
+        self.ws.state.tokens.add(bot_token)
+        return {
+            "ok": True,
+            "access_token": bot_token,
+            "token_type": "bot",
+            "scope": str(args.get("scope") or "commands,chat:write"),
+            "bot_user_id": ident.bot_user_id,
+            "app_id": ident.app_id,
+            "team": {"id": ident.team_id, "name": ident.team_domain},
+            "enterprise": None,
+            "is_enterprise_install": False,
+            "authed_user": {"id": "U0INSTALL1"},
+        }
 
     def _upload(self, file_id: str, request: Request, path: str) -> Reply:
         data = request.body
@@ -1133,6 +1160,13 @@ class SlackEmulator:
         self._server: _HttpServer | None = None
         self._base_url: str | None = None
         self._thread: threading.Thread | None = None
+
+    def issue_oauth_code(self) -> str:
+        """A one-time code, as Slack appends to the OAuth redirect URL after a user approves."""
+        code = f"code-{secrets.token_hex(8)}"
+        with self._cond:
+            self._state.oauth_codes.add(code)
+        return code
 
     # lifecycle
     def start(self) -> SlackEmulator:
