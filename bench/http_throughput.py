@@ -211,19 +211,7 @@ class SessionSender(SlackRequestSender):
     """SlackRequestSender that posts through one keep-alive requests.Session."""
 
     def __init__(self, endpoint_url: str, signing_secret: str, session: requests.Session) -> None:
-        super().__init__(endpoint_url, signing_secret)
-        self.session = session
-
-    def post_raw(
-        self, body: bytes | str, content_type: str, headers: dict[str, str] | None = None, sign: bool = True,
-        timestamp: int | None = None,
-    ) -> requests.Response:
-        data = body.encode("utf-8") if isinstance(body, str) else body
-        all_headers = {"Content-Type": content_type}
-        if sign:
-            all_headers.update(self.sign(data, timestamp))
-        all_headers.update(headers or {})
-        return self.session.post(self.endpoint_url, data=data, headers=all_headers, timeout=self.timeout)
+        super().__init__(endpoint_url, signing_secret, session=session)
 
     def plc_help(self) -> requests.Response:
         return self.slash_command("/plc", "help", user_id=USER_ID, channel_id=CHANNEL_ID)

@@ -221,6 +221,13 @@ class ShownMessage:
     thread_ts: str | None
 
 
+def _selection(kind: str, chosen: list[dict[str, Any]], many: bool) -> dict[str, Any]:
+    """The state entry Slack builds for chosen option(s) of a select element."""
+    if many:
+        return {"type": kind, "selected_options": copy.deepcopy(chosen)}
+    return {"type": kind, "selected_option": copy.deepcopy(chosen[0])}
+
+
 @dataclass
 class Frame:
     """One modal in the stack, with what has been entered into it so far."""
@@ -1255,9 +1262,7 @@ class Sandbox:
             if not chosen:
                 self.warn("    " + self.t("sandbox.modal.bad_choice", max=len(options)))
                 continue
-            if many:
-                return {"type": kind, "selected_options": copy.deepcopy(chosen)}
-            return {"type": kind, "selected_option": copy.deepcopy(chosen[0])}
+            return _selection(kind, chosen, many)
 
     def ask_external(self, frame: Frame, block: dict[str, Any], entry: dict[str, Any], label: str) -> dict[str, Any]:
         element = block["element"]
@@ -1293,9 +1298,7 @@ class Sandbox:
             if not chosen:
                 self.warn("    " + self.t("sandbox.modal.bad_choice", max=len(options)))
                 continue
-            if many:
-                return {"type": kind, "selected_options": copy.deepcopy(chosen)}
-            return {"type": kind, "selected_option": copy.deepcopy(chosen[0])}
+            return _selection(kind, chosen, many)
 
     def ask_ids(self, frame: Frame, element: dict[str, Any], entry: dict[str, Any], label: str) -> dict[str, Any]:
         """users_select / conversations_select and their multi kinds: a numbered list of who (or where)."""

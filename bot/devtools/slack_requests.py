@@ -45,8 +45,10 @@ class SlackRequestSender:
         timeout: float = 10.0,
         *,
         verification_token: str = "legacy-verification-token",
+        session: requests.Session | None = None,
     ) -> None:
         self.endpoint_url = endpoint_url
+        self.session = session  # a keep-alive session (benchmarks); None opens a connection per request
         self.team_id = team_id
         self.team_domain = team_domain
         self.api_app_id = api_app_id
@@ -86,7 +88,8 @@ class SlackRequestSender:
         if sign:
             all_headers.update(self.sign(data, timestamp))
         all_headers.update(headers or {})
-        return requests.post(self.endpoint_url, data=data, headers=all_headers, timeout=self.timeout)
+        poster = self.session.post if self.session is not None else requests.post
+        return poster(self.endpoint_url, data=data, headers=all_headers, timeout=self.timeout)
 
     def _post_form(self, fields: dict[str, str]) -> requests.Response:
         return self.post_raw(urlencode(fields), "application/x-www-form-urlencoded")

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -73,33 +74,41 @@ def test_db_upgrade_and_manifest(tmp_path: Path) -> None:
     assert "socket_mode_enabled: false" in result.stdout
 
 
+@contextmanager
+def gunicorn_app(tmp_path: Path, emulator: SlackEmulator, workers: int = 2, threads: int = 4,
+                 ) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """`plc-bot run --http` on a free port, until /healthz answers; its output is read at the end."""
+    port = free_port()
+    env = cli_env(SLACK_BOT_TOKEN=emulator.bot_token, SLACK_SIGNING_SECRET=SECRET,
+                  SLACK_API_URL=emulator.api_url, LOG_LEVEL="INFO")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run", "--http", "--port", str(port), "--host", "127.0.0.1",
+         "--workers", str(workers), "--threads", str(threads)],
+        env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if requests.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            assert process.poll() is None, "the server exited"
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.1)
+        yield url, process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+
+
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[str, SlackEmulator]]:
-    port = free_port()
-    with SlackEmulator() as emulator:
-        env = cli_env(SLACK_BOT_TOKEN=emulator.bot_token, SLACK_SIGNING_SECRET=SECRET,
-                      SLACK_API_URL=emulator.api_url, LOG_LEVEL="INFO")
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "run", "--http", "--port", str(port), "--host", "127.0.0.1",
-             "--workers", "2", "--threads", "4"],
-            env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    if requests.get(f"{url}/healthz", timeout=1).status_code == 200:
-                        break
-                except requests.ConnectionError:
-                    pass
-                assert process.poll() is None, process.stdout.read() if process.stdout else ""
-                assert time.monotonic() < deadline, "the server did not start"
-                time.sleep(0.1)
-            yield url, emulator
-        finally:
-            process.terminate()
-            process.communicate(timeout=15)
+    with SlackEmulator() as emulator, gunicorn_app(tmp_path, emulator) as (url, process):
+        yield url, emulator
+    process.communicate(timeout=15)
 
 
 def test_run_http_serves_with_gunicorn_and_logs_one_line_per_request(served: tuple[str, SlackEmulator]) -> None:
@@ -119,28 +128,11 @@ def test_run_http_serves_with_gunicorn_and_logs_one_line_per_request(served: tup
 
 
 def test_request_log_names_the_subcommand_but_never_secrets(tmp_path: Path) -> None:
-    port = free_port()
     with SlackEmulator() as emulator:
-        env = cli_env(SLACK_BOT_TOKEN=emulator.bot_token, SLACK_SIGNING_SECRET=SECRET,
-                      SLACK_API_URL=emulator.api_url, LOG_LEVEL="INFO")
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "run", "--http", "--port", str(port), "--host", "127.0.0.1",
-             "--workers", "1", "--threads", "2"],
-            env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )
-        try:
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline:
-                try:
-                    requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                    break
-                except requests.ConnectionError:
-                    time.sleep(0.1)
-            slack = SlackRequestSender(f"http://127.0.0.1:{port}/slack/events", SECRET, emulator=emulator)
+        with gunicorn_app(tmp_path, emulator, workers=1, threads=2) as (url, process):
+            slack = SlackRequestSender(f"{url}/slack/events", SECRET, emulator=emulator)
             slack.slash_command("/plc", "help Ayşe Yılmaz", user_id="U0TEACH02", channel_id="C0PLC0001")
-        finally:
-            process.terminate()
-            output, _ = process.communicate(timeout=15)
+        output, _ = process.communicate(timeout=15)
     lines = [line for line in output.splitlines() if "slack request" in line]
     assert len(lines) == 1, output
     assert "kind=command name=help status=200 ack_ms=" in lines[0]
