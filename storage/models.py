@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -52,6 +52,11 @@ class Team(Base):
     language: Mapped[str] = mapped_column(String(8))
     norms: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[str] = mapped_column(String(32))
+    default_protocol: Mapped[str] = mapped_column(String(40), default="data_review")
+    # How many meetings have ended: roles rotate through the members by this count.
+    role_rotation: Mapped[int] = mapped_column(Integer, default=0)
+    # Role -> user id chosen by the team for the next meeting, overriding the rotation (JSON).
+    role_overrides: Mapped[str] = mapped_column(Text, default="{}")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -82,3 +87,117 @@ class ProcessedEvent(Base):
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
+class MeetingSchedule(Base):
+    """A team's recurring meeting rule, in the team's timezone (occurrences are computed from it)."""
+
+    __tablename__ = "meeting_schedules"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), unique=True)
+    weekdays: Mapped[str] = mapped_column(String(20))  # "1,3": 0=Monday
+    start_time: Mapped[str] = mapped_column(String(5))  # "15:30", wall clock in `timezone`
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    recurrence: Mapped[str] = mapped_column(String(20))  # weekly | biweekly | monthly
+    monthly_week: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    first_date: Mapped[date] = mapped_column(Date)
+    last_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    skip_dates: Mapped[str] = mapped_column(Text, default="")  # ISO dates, comma-separated
+    timezone: Mapped[str] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_by: Mapped[str] = mapped_column(String(32))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow, index=True)
+
+
+class Meeting(Base):
+    """One occurrence of a team's meeting, from its agenda to its minutes."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (UniqueConstraint("team_id", "starts_at", name="uq_meetings_team_start"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="planned")  # planned | open | running | ended
+    protocol: Mapped[str | None] = mapped_column(String(40), nullable=True)  # None: the team's default
+    roles: Mapped[str] = mapped_column(Text, default="{}")  # JSON role -> user id
+    agenda: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of items, fixed when it opens
+    current_item: Mapped[int] = mapped_column(Integer, default=-1)
+    item_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    channel_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    message_ts: Mapped[str | None] = mapped_column(String(32), nullable=True)  # the agenda message = thread
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    minutes: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON summary, when ended
+
+
+class AgendaEntry(Base):
+    """An item a member added for an upcoming meeting, tagged to one critical question."""
+
+    __tablename__ = "agenda_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"), nullable=True)
+    text: Mapped[str] = mapped_column(Text)
+    question: Mapped[int] = mapped_column(Integer)
+    added_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class MeetingNote(Base):
+    """A message said in a meeting's thread, kept as it arrived (minutes never re-read the thread)."""
+
+    __tablename__ = "meeting_notes"
+    __table_args__ = (UniqueConstraint("meeting_id", "message_ts", name="uq_meeting_notes_ts"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    message_ts: Mapped[str] = mapped_column(String(32))
+    item_index: Mapped[int] = mapped_column(Integer, default=-1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ParkedTopic(Base):
+    """A topic put in the parking lot, to come back to later."""
+
+    __tablename__ = "parked_topics"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"), nullable=True)
+    text: Mapped[str] = mapped_column(Text)
+    added_by: Mapped[str] = mapped_column(String(32))
+    resolved: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ScheduledNotice(Base):
+    """The scheduler's outbox: one thing to post at a wall-clock moment, sent at most once.
+
+    `due_at` is when to send; after `expires_at` it is no longer useful and is dropped (a reminder
+    for a meeting that is already over). `status`: pending -> sending -> sent | dropped.
+    """
+
+    __tablename__ = "scheduled_notices"
+    __table_args__ = (
+        UniqueConstraint("team_id", "kind", "occurrence_at", "ref", name="uq_notices_team_kind_occurrence"),
+        Index("ix_notices_status_due", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    # agenda_preview | reminder | meeting_start | item_ending | meeting_end
+    kind: Mapped[str] = mapped_column(String(30))
+    occurrence_at: Mapped[datetime] = mapped_column(UTCDateTime())  # the meeting's start
+    ref: Mapped[int] = mapped_column(Integer, default=0)  # e.g. the agenda item index for item_ending
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
