@@ -1,0 +1,1 @@
+"""Meetings: recurring schedules, agendas, roles, live facilitation and minutes."""
