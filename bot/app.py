@@ -32,6 +32,9 @@ BOT_SCOPES = (
     "channels:read",
     "groups:read",
     "channels:join",
+    "channels:history",
+    "groups:history",
+    "files:write",
 )
 
 

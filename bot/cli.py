@@ -29,6 +29,9 @@ def build_parser(texts: Catalog) -> argparse.ArgumentParser:
     run.add_argument("--host", default="0.0.0.0", help=t("cli.run_host"))
     run.add_argument("--workers", type=int, default=2, help=t("cli.run_workers"))
     run.add_argument("--threads", type=int, default=8, help=t("cli.run_threads"))
+    run.add_argument("--no-scheduler", action="store_true", help=t("cli.run_no_scheduler"))
+
+    commands.add_parser("scheduler", help=t("cli.scheduler"))
 
     db = commands.add_parser("db", help=t("cli.db"))
     db_commands = db.add_subparsers(dest="db_command", required=True)
@@ -61,10 +64,18 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     migrate.upgrade(db.engine)
     db.dispose()
     if socket_mode:
-        server.serve_socket_mode(settings)
+        server.serve_socket_mode(settings, with_scheduler=not args.no_scheduler)
     else:
-        server.serve_http(settings, args.host, args.port or settings.port, args.workers, args.threads)
+        server.serve_http(settings, args.host, args.port or settings.port, args.workers, args.threads,
+                          with_scheduler=not args.no_scheduler)
     return 0
+
+
+def _scheduler(settings: Settings) -> int:
+    from bot.scheduler.runner import run_scheduler
+
+    settings.check_ready("scheduler")
+    return run_scheduler(settings)
 
 
 def _db_upgrade(texts: Catalog, settings: Settings) -> int:
@@ -99,6 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         configure_logging(settings.log_level)
         if args.command == "run":
             return _run(args, settings)
+        if args.command == "scheduler":
+            return _scheduler(settings)
         return _db_upgrade(texts, settings)
     except SettingsError as error:
         report_settings_error(error)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -13,10 +15,17 @@ logger = logging.getLogger(__name__)
 
 
 class GunicornServer(BaseApplication):  # type: ignore[misc]
-    """gunicorn with threaded workers; each worker builds its own app (no shared engine across fork)."""
+    """gunicorn with threaded workers; each worker builds its own app (no shared engine across fork).
 
-    def __init__(self, settings: Settings, host: str, port: int, workers: int, threads: int) -> None:
+    With `with_scheduler`, the master also starts `plc-bot scheduler` as a child process and stops it
+    on exit: one scheduler per deployment, never one per worker.
+    """
+
+    def __init__(self, settings: Settings, host: str, port: int, workers: int, threads: int,
+                 with_scheduler: bool = False) -> None:
         self.settings = settings
+        self.with_scheduler = with_scheduler
+        self.scheduler_process: subprocess.Popen[bytes] | None = None
         self.options = {
             "bind": f"{host}:{port}",
             "workers": workers,
@@ -34,6 +43,23 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
     def load_config(self) -> None:
         for key, value in self.options.items():
             self.cfg.set(key, value)
+        if self.with_scheduler:
+            self.cfg.set("on_starting", lambda _arbiter: self._start_scheduler())
+            self.cfg.set("on_exit", lambda _arbiter: self._stop_scheduler())
+
+    def _start_scheduler(self) -> None:
+        self.scheduler_process = subprocess.Popen([sys.executable, "-m", "bot.cli", "scheduler"])
+        logger.info("scheduler process %d started", self.scheduler_process.pid)
+
+    def _stop_scheduler(self) -> None:
+        process = self.scheduler_process
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
     def load(self) -> Any:
         from bot.app import create_app
@@ -41,14 +67,19 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
         return create_app(self.settings, apply_migrations=False).wsgi
 
 
-def serve_http(settings: Settings, host: str, port: int, workers: int, threads: int) -> None:
-    GunicornServer(settings, host, port, workers, threads).run()
+def serve_http(settings: Settings, host: str, port: int, workers: int, threads: int,
+               with_scheduler: bool = True) -> None:
+    GunicornServer(settings, host, port, workers, threads, with_scheduler).run()
 
 
-def serve_socket_mode(settings: Settings) -> None:
+def serve_socket_mode(settings: Settings, with_scheduler: bool = True) -> None:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     from bot.app import create_app
 
     plc = create_app(settings, apply_migrations=False)
+    if with_scheduler:
+        from bot.scheduler.runner import start_background
+
+        start_background(plc)
     SocketModeHandler(plc.bolt, settings.slack_app_token).start()

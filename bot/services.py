@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from bot.delivery import EventLedger
 from bot.i18n import Catalog, catalog
+from bot.meetings.schedules import ScheduleService
+from bot.meetings.service import MeetingService
 from bot.settings import Settings
 from bot.teams import TeamProfile, TeamService
 from storage.db import Database
@@ -17,10 +19,13 @@ class Services:
     db: Database
     teams: TeamService
     events: EventLedger
+    schedules: ScheduleService
+    meetings: MeetingService
 
     @classmethod
     def build(cls, settings: Settings, db: Database) -> Services:
-        return cls(settings=settings, db=db, teams=TeamService(db), events=EventLedger(db))
+        return cls(settings=settings, db=db, teams=TeamService(db), events=EventLedger(db),
+                   schedules=ScheduleService(db), meetings=MeetingService(db))
 
     def catalog_for(self, team: TeamProfile | None = None, language: str | None = None) -> Catalog:
         """The team's language, else `language`, else the deployment's default."""

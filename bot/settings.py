@@ -18,7 +18,7 @@ SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///data/plc-bot.sqlite3"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
-RunMode = Literal["http", "socket", "offline"]
+RunMode = Literal["http", "socket", "scheduler", "offline"]
 
 
 @dataclass(frozen=True)

@@ -27,15 +27,22 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
+from zoneinfo import ZoneInfo
 
 import requests
+from sqlalchemy import select
 
-from bot.app import create_app
+from bot.app import PlcApp, create_app
 from bot.devtools.local_server import LocalServer
 from bot.devtools.slack_emulator import RecordedCall, SlackEmulator
 from bot.devtools.slack_requests import SlackRequestSender, values_for
 from bot.i18n import Catalog, catalog
+from bot.scheduler.dispatcher import PENDING, DispatchReport, NoticeDispatcher
+from bot.scheduler.planner import NoticePlanner
 from bot.settings import SUPPORTED_LANGUAGES, Settings
+from bot.teams import TeamProfile
+from handlers.scheduled import senders
+from storage.models import ScheduledNotice
 
 CHANNEL_ID = "C0SANDBOX1"
 CHANNEL_NAME = "grade4-math-plc"
@@ -47,6 +54,7 @@ MAX_WAIT_SECONDS = 5.0
 SLACK_ACK_SECONDS = 3.0
 RULE_WIDTH = 40
 SHORT_VALUE = 40
+MAX_SCHEDULER_ROUNDS = 50  # :fire runs the dispatcher at most this often (once per due time)
 
 EXIT_OK = 0
 EXIT_FORM_LEFT_OPEN = 1
@@ -70,6 +78,17 @@ MULTI_INPUTS = (
     "multi_static_select", "checkboxes", "multi_external_select", "multi_users_select",
     "multi_conversations_select", "multi_channels_select",
 )
+# The scheduler's notice kinds, in the order of a meeting, and the short names :fire takes for them
+# (besides the kind itself and the words in sandbox.fire.aliases.<kind> of the session's language).
+NOTICE_KINDS = ("agenda_preview", "reminder", "meeting_start", "item_ending", "meeting_end")
+KIND_ALIASES = {
+    "preview": "agenda_preview", "agenda": "agenda_preview",
+    "reminder": "reminder", "remind": "reminder",
+    "start": "meeting_start", "meeting": "meeting_start",
+    "nudge": "item_ending", "timebox": "item_ending",
+    "end": "meeting_end",
+}
+SHORT_KINDS = ("preview", "reminder", "start", "nudge", "end")
 # The state.values key each selecting element reports its choice under.
 _SELECTED_KEY = {
     "users_select": "selected_user",
@@ -211,6 +230,16 @@ class Button:
     label: str
     action: dict[str, Any]
     place: Place
+
+
+@dataclass(frozen=True)
+class PendingNotice:
+    """A row of the scheduler's outbox still waiting to go out, as `:due` lists it."""
+
+    id: int
+    kind: str
+    due_at: dt.datetime
+    occurrence_at: dt.datetime
 
 
 @dataclass(frozen=True)
@@ -424,9 +453,11 @@ class Sandbox:
 
     def __init__(
         self, texts: Catalog, out: TextIO, reader: LineReader, style: Style, emulator: SlackEmulator,
-        sender: SlackRequestSender, users: list[SandboxUser],
+        sender: SlackRequestSender, users: list[SandboxUser], plc: PlcApp | None = None,
     ) -> None:
         self.texts = texts
+        self.plc = plc
+        self.clock: dt.datetime | None = None  # the sandbox clock once :fire moved it; None = the real time
         self.out = out
         self.reader = reader
         self.style = style
@@ -582,6 +613,12 @@ class Sandbox:
             self.list_users()
         elif name == "calls":
             self.list_calls()
+        elif name == "due":
+            self.list_due()
+        elif name == "fire":
+            self.fire(rest)
+        elif name == "clock":
+            self.show_clock()
         elif name == "cancel":
             self.warn(self.t("sandbox.errors.no_form"))
         else:
@@ -838,6 +875,150 @@ class Sandbox:
             details = " ".join(f"{key}={call.args[key]}" for key in ("channel", "user", "user_id", "view_id", "ts")
                                if isinstance(call.args.get(key), str) and call.args.get(key))
             self.say(f"  {number:>3}. {call.method:<32} {status}  {self.style.dim(details)}".rstrip())
+
+    # ------------------------------------------------------------------ the scheduler
+    def channel_team(self) -> TeamProfile | None:
+        """The PLC team of the sandbox channel, or None (and a warning) when there is none."""
+        team = self.plc.services.teams.find(self.emulator.team_id, CHANNEL_ID) if self.plc else None
+        if team is None:
+            self.warn(self.t("sandbox.due.no_team", channel=CHANNEL_NAME))
+        return team
+
+    def pending_notices(self, team_id: int) -> list[PendingNotice]:
+        """The team's outbox rows still pending, in the order the scheduler sends them."""
+        assert self.plc is not None
+        c = ScheduledNotice
+        with self.plc.services.db.session() as session:
+            rows = session.execute(
+                select(c.id, c.kind, c.due_at, c.occurrence_at)
+                .where(c.team_id == team_id, c.status == PENDING).order_by(c.due_at, c.id)
+            ).all()
+        return [PendingNotice(r.id, r.kind, r.due_at, r.occurrence_at) for r in rows]
+
+    def kind_label(self, kind: str) -> str:
+        key = f"sandbox.kinds.{kind}"
+        return self.t(key) if self.texts.has(key) else kind
+
+    def kind_named(self, word: str) -> str | None:
+        """The notice kind a word names: the kind itself, a short alias, or its label."""
+        wanted = word.strip().casefold().replace("-", "_")
+        if wanted in NOTICE_KINDS:
+            return wanted
+        if wanted in KIND_ALIASES:
+            return KIND_ALIASES[wanted]
+        for kind in NOTICE_KINDS:
+            words = [self.kind_label(kind), *self.texts.list(f"sandbox.fire.aliases.{kind}")]
+            if wanted in (w.casefold().replace("-", "_") for w in words):
+                return kind
+        return None
+
+    def now(self) -> dt.datetime:
+        return self.clock or dt.datetime.now(dt.UTC)
+
+    def moment(self, value: dt.datetime, zone: str) -> str:
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return self.texts.datetime(value, format=self.t("sandbox.clock.format"), tzinfo=ZoneInfo(zone))
+
+    def clock_zone(self) -> str:
+        team = self.plc.services.teams.find(self.emulator.team_id, CHANNEL_ID) if self.plc else None
+        if team is not None:
+            return team.timezone
+        you = self.user(YOU)
+        return you.tz if you else "UTC"
+
+    def clock_line(self) -> str:
+        zone = self.clock_zone()
+        key = "sandbox.clock.moved" if self.clock else "sandbox.clock.real"
+        return self.t(key, when=self.moment(self.now(), zone), timezone=zone)
+
+    def show_clock(self) -> None:
+        self.say(self.clock_line())
+
+    def list_due(self) -> None:
+        team = self.channel_team()
+        if team is None:
+            return
+        notices = self.pending_notices(team.id)
+        if not notices:
+            self.say(self.t("sandbox.due.none", team=team.name))
+            return
+        self.say(self.t("sandbox.due.header", team=team.name, count=len(notices), timezone=team.timezone))
+        for number, notice in enumerate(notices, start=1):
+            # Buttons run on the real clock: a time-box nudge can be due before the sandbox clock.
+            key = "sandbox.due.line_overdue" if self.clock and notice.due_at < self.clock else "sandbox.due.line"
+            self.say("  " + self.t(key, number=number, kind=self.kind_label(notice.kind),
+                                   when=self.moment(notice.due_at, team.timezone)))
+        self.note(self.clock_line())
+        self.note(self.t("sandbox.due.hint"))
+
+    def run_scheduler_until(self, team_id: int, until: dt.datetime) -> DispatchReport:
+        """Run the app's dispatcher at the due time of each pending notice up to `until`, in order.
+
+        As in real time, each notice goes out at its own time: an agenda preview is sent the day
+        before, not dropped as too late when the meeting's start is fired.
+        """
+        assert self.plc is not None
+        db = self.plc.services.db
+        dispatcher = NoticeDispatcher(db, senders(self.plc), NoticePlanner(db), None)
+        total = DispatchReport()
+        for _ in range(MAX_SCHEDULER_ROUNDS):
+            waiting = [n.due_at for n in self.pending_notices(team_id) if n.due_at <= until]
+            if not waiting:
+                break
+            report = dispatcher.run_due(min(waiting))
+            total.sent, total.dropped, total.retried = (
+                total.sent + report.sent, total.dropped + report.dropped, total.retried + report.retried)
+            if not report:
+                break
+        return total
+
+    def fire(self, rest: str) -> None:
+        """Make the chosen notice (default: the next one) fall due now: run the app's dispatcher at its time."""
+        team = self.channel_team()
+        if team is None or self.plc is None:
+            return
+        notices = self.pending_notices(team.id)
+        if not notices:
+            self.warn(self.t("sandbox.fire.none", team=team.name))
+            return
+        wanted = rest.strip()
+        if not wanted:
+            notice = notices[0]
+        elif wanted.isdigit():
+            if not 1 <= int(wanted) <= len(notices):
+                self.warn(self.t("sandbox.fire.no_number", number=wanted, count=len(notices)))
+                return
+            notice = notices[int(wanted) - 1]
+        else:
+            kind = self.kind_named(wanted)
+            if kind is None:
+                names = ", ".join(SHORT_KINDS)
+                self.warn(self.t("sandbox.fire.unknown_kind", kind=wanted, kinds=names))
+                self.warn(self.t("sandbox.errors.usage", usage=self.t("sandbox.usage.fire")))
+                return
+            found = next((n for n in notices if n.kind == kind), None)
+            if found is None:
+                self.warn(self.t("sandbox.fire.no_kind", kind=self.kind_label(kind)))
+                return
+            notice = found
+        due = notice.due_at
+        overdue = self.clock is not None and due < self.clock
+        self.clock = max(self.now(), due)
+        self.note(self.t("sandbox.fire.running_overdue" if overdue else "sandbox.fire.running",
+                         kind=self.kind_label(notice.kind), when=self.moment(due, team.timezone)))
+        self.shown = False
+        try:
+            report = self.run_scheduler_until(team.id, due)
+        except Exception as error:  # noqa: BLE001 - the session goes on; the traceback is in the log
+            logging.getLogger(__name__).exception("the scheduler failed in the sandbox")
+            self.show_new_calls(quiet=True)
+            self.warn(self.t("sandbox.fire.failed", error=type(error).__name__))
+            return
+        self.show_new_calls(quiet=True)
+        self.say()
+        self.note(self.t("sandbox.fire.report", sent=report.sent, dropped=report.dropped, retried=report.retried))
+        self.note(self.clock_line())
 
     # ------------------------------------------------------------------ showing what the app did
     def show_message(self, labels: list[str], message: dict[str, Any], place: Place | None) -> None:
@@ -1447,7 +1628,7 @@ def run_sandbox(
                     sender = SlackRequestSender(
                         f"{server.url}/slack/events", secret, team_id=emulator.team_id, emulator=emulator
                     )
-                    return Sandbox(texts, out, reader, style, emulator, sender, users).run()
+                    return Sandbox(texts, out, reader, style, emulator, sender, users, plc).run()
             finally:
                 plc.close()
     finally:

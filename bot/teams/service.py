@@ -174,6 +174,12 @@ class TeamService:
                 self._writes += 1
                 self._cache.pop((workspace_id, channel_id), None)
 
+    def get(self, team_id: int) -> TeamProfile | None:
+        """A team by its id (the scheduler knows teams by id only)."""
+        with self.db.session() as session:
+            team = session.get(Team, team_id)
+            return _to_profile(team) if team else None
+
     def teams_of(self, workspace_id: str, user_id: str) -> list[TeamProfile]:
         with self.db.session() as session:
             return [_to_profile(t) for t in TeamRepository(session).of_user(workspace_id, user_id)]

@@ -11,6 +11,8 @@ from slack_sdk import WebClient
 
 from bot.services import Services
 from handlers.commands import help as help_command
+from handlers.commands import meeting as meeting_commands
+from handlers.commands import schedule as schedule_commands
 from handlers.commands import setup as setup_command
 from handlers.commands.context import CommandContext
 from handlers.commands.names import SUBCOMMANDS
@@ -21,6 +23,14 @@ MAX_TEXT = 4000  # Slack's own limit for a message; anything longer is not a rea
 AVAILABLE: dict[str, Callable[[CommandContext], None]] = {
     "help": help_command.run,
     "setup": setup_command.run,
+    "schedule": schedule_commands.run,
+    "skip": schedule_commands.run_skip,
+    "next": schedule_commands.run_next,
+    "calendar": schedule_commands.run_calendar,
+    "agenda": meeting_commands.run_agenda,
+    "parking": meeting_commands.run_parking,
+    "roles": meeting_commands.run_roles,
+    "minutes": meeting_commands.run_minutes,
 }
 # Listed in `/plc help` but delivered by later releases; they answer politely for now.
 PLANNED = tuple(name for name in SUBCOMMANDS if name not in AVAILABLE)

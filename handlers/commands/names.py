@@ -1,5 +1,6 @@
 """Every `/plc` subcommand, in the order `/plc help` lists them."""
 
 SUBCOMMANDS = (
-    "help", "setup", "schedule", "agenda", "upload", "data", "commit", "reflect", "parking", "goal", "settings",
+    "help", "setup", "schedule", "skip", "next", "calendar", "agenda", "parking", "roles", "minutes",
+    "upload", "data", "commit", "reflect", "goal", "settings",
 )

@@ -66,7 +66,9 @@ def test_env_file_is_read_from_the_working_directory(tmp_path: Path) -> None:
 def test_db_upgrade_and_manifest(tmp_path: Path) -> None:
     result = plc_bot("db", "upgrade", env=cli_env(), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "revision 0001" in result.stdout
+    from storage.migrate import head_revision
+
+    assert f"Database is at revision {head_revision()}." in result.stdout
     assert (tmp_path / "data" / "plc-bot.sqlite3").exists()
     result = plc_bot("manifest", "--url", "https://plc.example.org/", env=cli_env(), cwd=tmp_path)
     assert result.returncode == 0
@@ -138,3 +140,31 @@ def test_request_log_names_the_subcommand_but_never_secrets(tmp_path: Path) -> N
     assert "kind=command name=help status=200 ack_ms=" in lines[0]
     for secret in (SECRET, emulator.bot_token, "Ayşe", "Yılmaz"):
         assert secret not in output
+
+
+def test_run_starts_one_scheduler_and_stops_it(tmp_path: Path) -> None:
+    with SlackEmulator() as emulator:
+        with gunicorn_app(tmp_path, emulator, workers=2, threads=2) as (_url, process):
+            deadline = time.monotonic() + 20
+            while not (children := _scheduler_pids(process.pid)):
+                assert time.monotonic() < deadline, "no scheduler process"
+                time.sleep(0.2)
+            time.sleep(1)  # workers have booted by now: still exactly one scheduler
+            assert _scheduler_pids(process.pid) == children and len(children) == 1
+        process.communicate(timeout=30)
+    time.sleep(0.5)
+    assert all(not Path(f"/proc/{pid}").exists() for pid in children)
+
+
+def _scheduler_pids(parent: int) -> list[int]:
+    pids = []
+    for status in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            command = status.read_bytes().split(b"\0")
+            ppid = int(Path(status.parent, "stat").read_text().split()[3])
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == parent and b"scheduler" in command:
+            pids.append(int(status.parent.name))
+    return pids
+

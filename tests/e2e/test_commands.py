@@ -24,8 +24,8 @@ def test_help_is_answered_within_three_seconds_and_lists_every_subcommand(runnin
     body = reply.json()
     assert body["response_type"] == "ephemeral"
     text = help_text(reply)
-    for name in ("help", "setup", "schedule", "agenda", "upload", "data", "commit", "reflect", "parking", "goal",
-                 "settings"):
+    for name in ("help", "setup", "schedule", "skip", "next", "calendar", "agenda", "parking", "roles", "minutes",
+                 "upload", "data", "commit", "reflect", "goal", "settings"):
         assert f"/plc {name}" in text
     assert "not a PLC team yet" in text
     # Answered in the ack itself: no Web API call was needed.
@@ -53,7 +53,7 @@ def test_unknown_subcommand_gets_a_helpful_ephemeral_reply(running_app: RunningA
 
 
 def test_planned_subcommands_say_so_politely(running_app: RunningApp) -> None:
-    reply = running_app.slack.slash_command("/plc", "schedule", user_id=USER, channel_id=CHANNEL)
+    reply = running_app.slack.slash_command("/plc", "upload", user_id=USER, channel_id=CHANNEL)
     assert "not available in this version yet" in reply.json()["text"]
 
 

@@ -6,10 +6,13 @@ import io
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
@@ -311,3 +314,115 @@ def test_every_kind_of_field_and_output(tmp_path: Path, monkeypatch: pytest.Monk
     assert "PLC Bot · only visible to you\n  You said v1" in message
     assert "PLC Bot · updated message 2\n  ────" in message
     assert "Edited" in message
+
+
+# --------------------------------------------------------------------------- meetings and the scheduler
+
+MEETING_EXAMPLE = ROOT / "examples" / "sandbox-meeting.txt"
+# The setup form (English session): name, subject, grade band, timezone search and pick, language,
+# members, norms.
+SETUP_LINES = ["/plc setup", "Grade 4 Math", "Mathematics", "3", "new_york", "America/New_York", "", "1,3", ""]
+# The schedule form: Tuesday (option 2), 15:30, 45 minutes, weekly, no monthly week, first and last
+# dates, one skip date (multiline: ended by "."), the team's timezone.
+SCHEDULE_LINES = ["/plc schedule", "2", "15:30", "45", "1", "", "2027-01-05", "2027-06-15", "2027-02-16", ".", ""]
+
+
+@pytest.fixture
+def november_2026() -> Iterator[None]:
+    """The dates in these sessions are fixed, so the sandbox's clock is too (it keeps ticking)."""
+    with time_machine.travel(datetime(2026, 11, 25, 12, 0, tzinfo=UTC), tick=True):
+        yield
+
+
+@pytest.mark.usefixtures("november_2026")
+def test_meeting_example_walks_a_whole_meeting() -> None:
+    """examples/sandbox-meeting.txt: schedule, :due, :fire start, Start, notes, Next, parking, End, minutes."""
+    out = io.StringIO()
+    code = run_sandbox(script=str(MEETING_EXAMPLE), stdout=out)
+    text = out.getvalue()
+    assert code == 0, text
+    assert "There is no button" not in text and "The sandbox has no command" not in text
+    assert "Meeting day(s)> 2" in text and "Start time [15:30]> 15:30" in text
+    assert "Length in minutes [45]> 45" in text and "First meeting on or after [" in text
+    assert "Meetings are scheduled: Every week on Tuesday at 15:30 (America/New_York)" in text
+
+    due = text[text.index("(you)> :due"):text.index("(you)> :fire start")]
+    assert "1. Mon, Jan 4, 2027, 3:30 PM · agenda preview" in due
+    assert "2. Tue, Jan 5, 2027, 3:15 PM · 15-minute reminder" in due
+    assert "3. Tue, Jan 5, 2027, 3:30 PM · meeting start" in due
+
+    fired = text[text.index("(you)> :fire start"):text.index("(you)> :clock")]
+    preview = fired.index("PLC Bot · message 4\n  Agenda preview: Grade 4 Math, Tuesday, January 5, 3:30 PM")
+    reminder = fired.index("PLC Bot · message 5\n  Our meeting starts in 15 minutes")
+    meeting = fired.index("PLC Bot · message 6\n  PLC meeting: Grade 4 Math, Tuesday, January 5, 3:30 PM")
+    assert preview < reminder < meeting
+    assert "Regroup students who missed 4.NF.1" in fired[meeting:]
+    assert "[3] Start  [4] Park a topic  [5] End meeting" in fired
+    assert "(Scheduler: 3 sent, 0 dropped as too late, 0 to retry.)" in fired
+    assert "Sandbox clock: Tue, Jan 5, 2027, 3:30 PM (America/New_York)" in text
+
+    started = text[text.index("(you)> 3\n"):]
+    assert "↳ you pressed “Start”\n\nPLC Bot · updated message 6" in started
+    assert "[6] Next item  [7] Park a topic  [8] End meeting" in started
+    assert "PLC Bot · message 7 · in the thread of message 6\n  The meeting has started." in started
+    assert "↳ you posted message 9, in the thread of message 6" in started
+    assert "[9] Next item  [10] Park a topic  [11] End meeting" in started
+    assert "· in the thread of message 6\n  Next: *Collect and chart the data*" in started
+    assert "· in the thread of message 6\n  Parked for later: “The new report card policy”" in started
+
+    ended = text[text.index("(you)> 11\n"):]
+    assert "↳ you pressed “End meeting”" in ended
+    minutes = ended[ended.index("· in the thread of message 6\n  Minutes: Grade 4 Math"):ended.index("(you)> /plc")]
+    assert "*Decisions:*\n  • reteach 4.NF.1 with number lines" in minutes
+    assert "*Parking lot:*\n  • The new report card policy" in minutes
+    listing = text[text.index("(you)> /plc minutes"):]
+    assert "*Past meetings of Grade 4 Math*" in listing
+    assert "Tuesday, January 5, 3:30 PM: Data review, 2 items covered, 1 decisions" in listing
+
+
+@pytest.mark.usefixtures("november_2026")
+def test_due_lists_the_outbox_and_fire_reminder_sends_only_up_to_it(tmp_path: Path) -> None:
+    lines = [":due", ":fire", *SETUP_LINES, ":due", *SCHEDULE_LINES, ":due",
+             ":fire 99", ":fire bogus", ":fire reminder", ":clock", ":due", ":help"]
+    code, out = run_script(tmp_path, lines)
+    assert code == 0, out
+    assert out.count("#grade4-math-plc is not a PLC team yet, so nothing is scheduled.") == 2
+    assert "Nothing is waiting to go out for Grade 4 Math." in out
+    listing = out[out.rindex("(you)> :due", 0, out.index("(you)> :fire 99")):out.index("(you)> :fire 99")]
+    assert "Scheduled notices of Grade 4 Math waiting to go out (8; times in America/New_York):" in listing
+    assert listing.index("1. Mon, Jan 4, 2027, 3:30 PM · agenda preview") < listing.index(
+        "2. Tue, Jan 5, 2027, 3:15 PM · 15-minute reminder") < listing.index(
+        "3. Tue, Jan 5, 2027, 3:30 PM · meeting start") < listing.index(
+        "4. Tue, Jan 5, 2027, 4:15 PM · meeting end") < listing.index("8. Tue, Jan 12, 2027, 4:15 PM · meeting end")
+    assert "the real time; :fire moves it forward." in listing
+    assert "There is no notice 99; :due lists 8." in out
+    assert "“bogus” is neither a number from :due nor a kind of notice (preview, reminder, start, nudge, end)." in out
+
+    fired = out[out.index("(you)> :fire reminder"):out.index("(you)> :clock")]
+    assert "as if it were Tue, Jan 5, 2027, 3:15 PM: the 15-minute reminder is due" in fired
+    assert "Agenda preview: Grade 4 Math" in fired and "Our meeting starts in 15 minutes" in fired
+    assert "PLC meeting:" not in out  # the meeting's own message waits for its start
+    assert "(Scheduler: 2 sent, 0 dropped as too late, 0 to retry.)" in fired
+    assert "Sandbox clock: Tue, Jan 5, 2027, 3:15 PM (America/New_York); it moves forward with :fire." in out
+    after = out[out.rindex("(you)> :due"):]
+    assert "1. Tue, Jan 5, 2027, 3:30 PM · meeting start" in after  # preview and reminder went out
+    assert ":fire [N | KIND]  make a notice happen now" in after  # :help lists the new commands
+
+
+@pytest.mark.usefixtures("november_2026")
+def test_turkish_session_lists_the_outbox_in_turkish(tmp_path: Path) -> None:
+    # Turkish setup form: name, subject, grade band, then Enter keeps the timezone, language,
+    # members and norms.
+    setup = ["/plc setup", "Matematik 4", "Matematik", "3", "", "", "", ""]
+    code, out = run_script(tmp_path, [*setup, *SCHEDULE_LINES, ":due", ":fire başlangıç"], language="tr")
+    assert code == 0, out
+    listing = out[out.index("(you)> :due"):out.index("(you)> :fire")]
+    assert "Matematik 4 ekibinin gönderilmeyi bekleyen zamanlanmış bildirimleri (8; saatler Europe/Istanbul" in listing
+    assert "1. 4 Oca 2027 Pzt, 15:30 · gündem önizlemesi" in listing
+    assert "2. 5 Oca 2027 Sal, 15:15 · 15 dakika hatırlatması" in listing
+    assert "3. 5 Oca 2027 Sal, 15:30 · toplantı başlangıcı" in listing
+    assert "4. 5 Oca 2027 Sal, 16:15 · toplantı sonu" in listing
+    assert "Sandbox saati:" in listing
+    fired = out[out.index("(you)> :fire başlangıç"):]
+    assert "sırası gelen: toplantı başlangıcı" in fired
+    assert "(Zamanlayıcı: 3 gönderildi, 0 geç kaldığı için bırakıldı, 0 yeniden denenecek.)" in fired

@@ -1,0 +1,100 @@
+"""Meeting buttons: start, next item, park a topic, end; adding agenda items."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.services import Services
+from bot.teams import TeamProfile
+from handlers.commands.meeting import PICK_QUESTION_ACTION
+from handlers.meeting_flow import announce_item, close_meeting, refresh_meeting_message
+from handlers.render.meeting import ADD_ITEM_ACTION, END_ACTION, NEXT_ACTION, PARK_ACTION, START_ACTION
+from handlers.views.meeting_forms import agenda_item_modal, park_modal
+
+
+def _channel_id(body: dict) -> str:
+    channel = body.get("channel")
+    return channel.get("id", "") if isinstance(channel, dict) else ""
+
+
+def _meeting_id(body: dict) -> int | None:
+    value = body["actions"][0].get("value")
+    return int(value) if isinstance(value, str) and value.isdigit() else None
+
+
+def register(app: App, services: Services) -> None:
+    def team_of(body: dict, context: dict) -> TeamProfile | None:
+        return services.teams.find(context.get("team_id") or "", _channel_id(body))
+
+    @app.action(START_ACTION)
+    def start_meeting(ack: Ack, body: dict, client: WebClient, context: dict) -> None:
+        ack()
+        team, meeting_id = team_of(body, context), _meeting_id(body)
+        if team is None or meeting_id is None:
+            return
+        before = services.meetings.get(meeting_id)
+        meeting = services.meetings.start(meeting_id)
+        if before is not None and before.status == "open" and meeting.team_id == team.id:
+            refresh_meeting_message(client, services, team, meeting)
+            announce_item(client, services, team, meeting, first=True)
+
+    @app.action(NEXT_ACTION)
+    def next_item(ack: Ack, body: dict, client: WebClient, respond: Respond, context: dict) -> None:
+        ack()
+        team, meeting_id = team_of(body, context), _meeting_id(body)
+        if team is None or meeting_id is None:
+            return
+        before = services.meetings.get(meeting_id)
+        meeting = services.meetings.next_item(meeting_id)
+        if meeting.team_id != team.id:
+            return
+        if before is not None and before.current_item == meeting.current_item:
+            respond(text=services.catalog_for(team).t("meeting.already_last"), response_type="ephemeral",
+                    replace_original=False)
+            return
+        refresh_meeting_message(client, services, team, meeting)
+        announce_item(client, services, team, meeting, first=before is not None and before.status == "open")
+
+    @app.action(END_ACTION)
+    def end_meeting(ack: Ack, body: dict, client: WebClient, context: dict) -> None:
+        ack()
+        team, meeting_id = team_of(body, context), _meeting_id(body)
+        meeting = services.meetings.get(meeting_id) if meeting_id is not None else None
+        if team is not None and meeting is not None and meeting.team_id == team.id:
+            close_meeting(client, services, team, meeting.id)
+
+    @app.action(PARK_ACTION)
+    def park_topic(ack: Ack, body: dict, client: WebClient, context: dict) -> None:
+        ack()
+        team = team_of(body, context)
+        if team is not None:
+            client.views_open(trigger_id=body.get("trigger_id") or "",
+                              view=park_modal(services.catalog_for(team), team.channel_id))
+
+    @app.action(ADD_ITEM_ACTION)
+    def add_agenda_item(ack: Ack, body: dict, client: WebClient, context: dict) -> None:
+        ack()
+        team = team_of(body, context)
+        if team is not None:
+            client.views_open(trigger_id=body.get("trigger_id") or "",
+                              view=agenda_item_modal(services.catalog_for(team), team.channel_id))
+
+    @app.action(re.compile(f"^{PICK_QUESTION_ACTION}_[1-4]$"))
+    def pick_question(ack: Ack, body: dict, respond: Respond, context: dict) -> None:
+        ack()
+        team = team_of(body, context)
+        try:
+            choice = json.loads(body["actions"][0].get("value") or "")
+            question, text = int(choice["q"]), str(choice["text"]).strip()
+        except (ValueError, KeyError, TypeError):
+            return
+        if team is None or not text or not 1 <= question <= 4:
+            return
+        services.meetings.add_agenda_entry(team.id, text, question, context.get("user_id") or "")
+        texts = services.catalog_for(team)
+        respond(text=texts.t("meeting.agenda_added", question=texts.t(f"protocols.questions.q{question}"), text=text),
+                response_type="ephemeral", replace_original=True)

@@ -1,0 +1,116 @@
+"""`/plc schedule`, `/plc skip DATE`, `/plc next`, `/plc calendar`: the team's recurring meetings."""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from slack_sdk.models.blocks import ActionsBlock, ButtonElement, MarkdownTextObject, SectionBlock
+
+from handlers.commands.context import CommandContext
+from handlers.render.meeting import when
+from handlers.render.schedule import schedule_summary
+from handlers.views.schedule import open_schedule_modal, upload_calendar
+
+CHANGE_ACTION, CANCEL_ACTION, CALENDAR_ACTION = "schedule_change", "schedule_cancel", "schedule_calendar"
+
+
+def _require_team(ctx: CommandContext) -> bool:
+    if ctx.team is None:
+        ctx.ack(text=ctx.catalog.t("schedule.no_team"), response_type="ephemeral")
+        return False
+    return True
+
+
+def run(ctx: CommandContext) -> None:
+    if not _require_team(ctx):
+        return
+    assert ctx.team is not None
+    rule = ctx.services.schedules.get(ctx.team.id)
+    if rule is None:
+        ctx.ack()
+        open_schedule_modal(ctx.client, ctx.services, ctx.team, ctx.command.get("trigger_id") or "")
+        return
+    t = ctx.catalog.t
+    upcoming = ctx.services.schedules.upcoming(ctx.team.id, limit=1)
+    lines = [t("schedule.current", summary=schedule_summary(ctx.catalog, rule))]
+    if upcoming:
+        lines.append(t("schedule.next_line", when=when(ctx.catalog, upcoming[0].starts_at, rule.timezone)))
+    value = str(ctx.team.id)
+    blocks = [
+        SectionBlock(text=MarkdownTextObject(text="\n".join(lines))),
+        ActionsBlock(elements=[
+            ButtonElement(text=t("schedule.buttons.change"), action_id=CHANGE_ACTION, value=value, style="primary"),
+            ButtonElement(text=t("schedule.buttons.calendar"), action_id=CALENDAR_ACTION, value=value),
+            ButtonElement(text=t("schedule.buttons.cancel"), action_id=CANCEL_ACTION, value=value, style="danger"),
+        ]),
+    ]
+    ctx.ack(text=lines[0], blocks=blocks, response_type="ephemeral")
+
+
+def run_skip(ctx: CommandContext) -> None:
+    if not _require_team(ctx):
+        return
+    assert ctx.team is not None
+    try:
+        day = date.fromisoformat(ctx.args.strip())
+    except ValueError:
+        ctx.ack(text=ctx.catalog.t("schedule.skip_usage"), response_type="ephemeral")
+        return
+    problem = ctx.services.schedules.skip(ctx.team.id, day, ctx.user_id)
+    if problem is not None:
+        ctx.ack(text=ctx.catalog.t(problem), response_type="ephemeral")
+        return
+    upcoming = ctx.services.schedules.upcoming(ctx.team.id, limit=1)
+    shown = ctx.catalog.date(day, format=ctx.catalog.t("common.date_format"))
+    if upcoming:
+        text = ctx.catalog.t("schedule.skipped", date=shown,
+                             next=when(ctx.catalog, upcoming[0].starts_at, ctx.team.timezone))
+    else:
+        text = ctx.catalog.t("schedule.skipped_no_next", date=shown)
+    ctx.ack(text=text, response_type="in_channel")
+
+
+def run_next(ctx: CommandContext) -> None:
+    if not _require_team(ctx):
+        return
+    assert ctx.team is not None
+    upcoming = ctx.services.schedules.upcoming(ctx.team.id, limit=5)
+    if not upcoming:
+        ctx.ack(text=ctx.catalog.t("schedule.next_none"), response_type="ephemeral")
+        return
+    your_zone = _user_zone(ctx)
+    lines = [ctx.catalog.t("schedule.next_title", team=ctx.team.name)]
+    for occurrence in upcoming:
+        team_time = when(ctx.catalog, occurrence.starts_at, ctx.team.timezone)
+        if your_zone and your_zone != ctx.team.timezone:
+            lines.append(ctx.catalog.t("schedule.next_entry_yours", team_time=team_time, team_zone=ctx.team.timezone,
+                                       your_time=when(ctx.catalog, occurrence.starts_at, your_zone)))
+        else:
+            lines.append(ctx.catalog.t("schedule.next_entry", team_time=team_time, team_zone=ctx.team.timezone))
+    ctx.ack(text="\n".join(lines), response_type="ephemeral")
+
+
+def run_calendar(ctx: CommandContext) -> None:
+    if not _require_team(ctx):
+        return
+    assert ctx.team is not None
+    if ctx.services.schedules.get(ctx.team.id) is None:
+        ctx.ack(text=ctx.catalog.t("schedule.none"), response_type="ephemeral")
+        return
+    ctx.ack()
+    upload_calendar(ctx.client, ctx.services, ctx.team)
+
+
+def _user_zone(ctx: CommandContext) -> str | None:
+    """The caller's own Slack timezone, when Slack tells it."""
+    try:
+        user = ctx.client.users_info(user=ctx.user_id).get("user") or {}
+    except Exception:  # noqa: BLE001 - their own time is a nicety, never a reason to fail
+        return None
+    zone = user.get("tz") if isinstance(user, dict) else None
+    try:
+        ZoneInfo(zone) if isinstance(zone, str) and zone else None
+    except (ValueError, KeyError):
+        return None
+    return zone if isinstance(zone, str) and zone else None

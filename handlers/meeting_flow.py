@@ -1,0 +1,78 @@
+"""What the bot posts as a meeting moves: shared by the buttons and the scheduler's notices."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.meetings.service import MeetingView
+from bot.services import Services
+from bot.teams import TeamProfile
+from handlers.render.meeting import meeting_blocks, minutes_blocks, when
+from handlers.slack_calls import post_in_channel
+
+logger = logging.getLogger(__name__)
+
+
+def refresh_meeting_message(client: WebClient, services: Services, team: TeamProfile, meeting: MeetingView) -> None:
+    """Show the meeting's current state (item marker, buttons) in its own message."""
+    if not meeting.channel_id or not meeting.message_ts:
+        return
+    texts = services.catalog_for(team)
+    try:
+        client.chat_update(channel=meeting.channel_id, ts=meeting.message_ts,
+                           text=texts.t("meeting.agenda_header", team=team.name,
+                                        when=when(texts, meeting.starts_at, team.timezone)),
+                           blocks=meeting_blocks(texts, team, meeting))
+    except SlackApiError as error:
+        logger.warning("chat.update failed: %s", error.response.get("error"))
+
+
+def open_meeting(client: WebClient, services: Services, team: TeamProfile, starts_at: datetime,
+                 duration_minutes: int) -> MeetingView:
+    """Fix the agenda and post the meeting's message: its thread is where the meeting happens."""
+    meeting = services.meetings.open_meeting(team.id, starts_at, duration_minutes, team.language)
+    if meeting.message_ts:
+        return meeting
+    texts = services.catalog_for(team)
+    posted = post_in_channel(client, team.channel_id,
+                             text=texts.t("meeting.agenda_header", team=team.name,
+                                          when=when(texts, meeting.starts_at, team.timezone)),
+                             blocks=meeting_blocks(texts, team, meeting))
+    if posted is None:
+        raise RuntimeError("could not post the meeting's agenda")
+    services.meetings.attach_message(meeting.id, team.channel_id, posted["ts"])
+    return services.meetings.get(meeting.id) or meeting
+
+
+def announce_item(client: WebClient, services: Services, team: TeamProfile, meeting: MeetingView,
+                  first: bool) -> None:
+    texts = services.catalog_for(team)
+    item = meeting.current
+    if item is None or not meeting.message_ts:
+        return
+    key = "meeting.started" if first else "meeting.moved"
+    post_in_channel(client, team.channel_id, thread_ts=meeting.message_ts,
+                    text=texts.t(key, title=item.title, minutes=item.minutes, prompt=item.prompt))
+
+
+def close_meeting(client: WebClient, services: Services, team: TeamProfile, meeting_id: int,
+                  by_time: bool = False) -> bool:
+    """End the meeting, update its message and post the minutes in its thread (once)."""
+    minutes = services.meetings.end(meeting_id)
+    meeting = services.meetings.get(meeting_id)
+    if minutes is None or meeting is None:
+        return False
+    refresh_meeting_message(client, services, team, meeting)
+    texts = services.catalog_for(team)
+    thread = {"thread_ts": meeting.message_ts} if meeting.message_ts else {}
+    if by_time:
+        post_in_channel(client, team.channel_id, text=texts.t("meeting.ended_by_time"), **thread)
+    post_in_channel(client, team.channel_id,
+                    text=texts.t("meeting.minutes_header", team=team.name,
+                                 when=when(texts, meeting.starts_at, team.timezone)),
+                    blocks=minutes_blocks(texts, team, meeting, minutes), **thread)
+    return True

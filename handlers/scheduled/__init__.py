@@ -1,0 +1,125 @@
+"""What the scheduler posts when a notice falls due: one sender per notice kind.
+
+The scheduler (bot/scheduler) decides *when*; these decide *what*, through the same services
+and renderers as the listeners. Each sender raises when Slack could not be reached, so the
+scheduler retries the notice later.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from slack_sdk import WebClient
+
+from bot.meetings.agenda import build_agenda, load_protocol
+from bot.teams import TeamProfile
+from handlers.meeting_flow import close_meeting, open_meeting
+from handlers.render.meeting import preview_blocks, roles_text, when
+from handlers.slack_calls import post_in_channel
+
+if TYPE_CHECKING:
+    from bot.scheduler.dispatcher import DueNotice
+
+    from bot.app import PlcApp
+
+logger = logging.getLogger(__name__)
+Sender = Callable[["DueNotice"], None]
+
+
+def client_for(plc: PlcApp, team: TeamProfile) -> WebClient:
+    """The Web API client for the team's workspace (its own bot token when installed through OAuth)."""
+    if not plc.settings.oauth_enabled:
+        return plc.bolt.client
+    from bot.app import web_client
+
+    store = plc.bolt.installation_store
+    bot = store.find_bot(enterprise_id=None, team_id=team.workspace_id) if store else None
+    if bot is None:
+        raise RuntimeError(f"no installation for workspace {team.workspace_id}")
+    client = web_client(plc.settings)
+    client.token = bot.bot_token
+    return client
+
+
+def senders(plc: PlcApp) -> dict[str, Sender]:
+    services = plc.services
+
+    def context(notice: DueNotice) -> tuple[TeamProfile, WebClient] | None:
+        team = services.teams.get(notice.team_id)
+        if team is None:
+            return None
+        return team, client_for(plc, team)
+
+    def posted(result: object) -> None:
+        if result is None:
+            raise RuntimeError("Slack did not take the message")
+
+    def agenda_preview(notice: DueNotice) -> None:
+        found = context(notice)
+        rule = services.schedules.get(notice.team_id)
+        if found is None or rule is None:
+            return
+        team, client = found
+        texts = services.catalog_for(team)
+        protocol = load_protocol(services.meetings.protocol_for(team.id, notice.occurrence_at), team.language)
+        entries = services.meetings.pending_entries(team.id)
+        items = build_agenda(protocol, entries, rule.duration_minutes)
+        posted(post_in_channel(client, team.channel_id,
+                               text=texts.t("meeting.preview_header", team=team.name,
+                                            when=when(texts, notice.occurrence_at, team.timezone)),
+                               blocks=preview_blocks(texts, team, protocol.key, notice.occurrence_at, items,
+                                                     len(entries))))
+
+    def reminder(notice: DueNotice) -> None:
+        found = context(notice)
+        if found is None:
+            return
+        team, client = found
+        texts = services.catalog_for(team)
+        roles = roles_text(texts, services.meetings.next_roles(team.id))
+        posted(post_in_channel(client, team.channel_id, text=texts.t(
+            "meeting.reminder", when=when(texts, notice.occurrence_at, team.timezone), roles=roles)))
+
+    def meeting_start(notice: DueNotice) -> None:
+        found = context(notice)
+        rule = services.schedules.get(notice.team_id)
+        if found is None or rule is None:
+            return
+        team, client = found
+        open_meeting(client, services, team, notice.occurrence_at, rule.duration_minutes)
+
+    def item_ending(notice: DueNotice) -> None:
+        found = context(notice)
+        meeting = services.meetings.live_meeting(notice.team_id)
+        if found is None or meeting is None or meeting.status != "running" or meeting.current_item != notice.ref:
+            return
+        team, client = found
+        texts = services.catalog_for(team)
+        item = meeting.current
+        if item is None or meeting.item_started_at is None:
+            return
+        ends = meeting.item_started_at + timedelta(minutes=item.minutes)
+        left = max(1, round((ends - datetime.now(UTC)).total_seconds() / 60))
+        timekeeper = meeting.roles.get("timekeeper")
+        text = (texts.t("meeting.nudge", timekeeper=timekeeper, left=left, title=item.title) if timekeeper
+                else texts.t("meeting.nudge_no_timekeeper", left=left, title=item.title))
+        posted(post_in_channel(client, team.channel_id, text=text, thread_ts=meeting.message_ts))
+
+    def meeting_end(notice: DueNotice) -> None:
+        found = context(notice)
+        meeting = services.meetings.live_meeting(notice.team_id)
+        if found is None or meeting is None or meeting.starts_at != notice.occurrence_at:
+            return
+        team, client = found
+        close_meeting(client, services, team, meeting.id, by_time=True)
+
+    return {
+        "agenda_preview": agenda_preview,
+        "reminder": reminder,
+        "meeting_start": meeting_start,
+        "item_ending": item_ending,
+        "meeting_end": meeting_end,
+    }
