@@ -72,9 +72,9 @@ class SchedulerRuntime:
     scheduler: BaseScheduler | None = None
     changes_seen_at: datetime = field(default_factory=utcnow)
     owns_db: bool = False
-    _stopping: threading.Event = field(default_factory=threading.Event, repr=False)
-    _idle: threading.Condition = field(default_factory=threading.Condition, repr=False)
-    _active_jobs: int = 0
+    _stopping: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
+    _idle: threading.Condition = field(default_factory=threading.Condition, init=False, repr=False)
+    _active_jobs: int = field(default=0, init=False, repr=False)
 
     @classmethod
     def from_app(
@@ -229,7 +229,7 @@ def _dispatch_now(scheduler: BaseScheduler) -> None:
 def start_background(
     plc_app: PlcApp, senders: Mapping[str, Sender] | None = None, pacer: Pacer | None = None
 ) -> BackgroundScheduler:
-    """Plan every team and run the scheduler in threads of this process; `shutdown()` it to stop."""
+    """Plan every team and run the scheduler in threads of this process; stop it with `stop_background`."""
     runtime = SchedulerRuntime.from_app(plc_app, senders, pacer)
     scheduler = create_scheduler(runtime, blocking=False)
     assert isinstance(scheduler, BackgroundScheduler)
