@@ -190,7 +190,8 @@ class ScheduledNotice(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    # No index of its own: the unique constraint below starts with team_id.
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
     # agenda_preview | reminder | meeting_start | item_ending | meeting_end
     kind: Mapped[str] = mapped_column(String(30))
     occurrence_at: Mapped[datetime] = mapped_column(UTCDateTime())  # the meeting's start

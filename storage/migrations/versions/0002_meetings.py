@@ -112,7 +112,6 @@ def upgrade() -> None:
         sa.Column("sent_at", UTCDateTime(), nullable=True),
         sa.UniqueConstraint("team_id", "kind", "occurrence_at", "ref", name="uq_notices_team_kind_occurrence"),
     )
-    op.create_index("ix_scheduled_notices_team_id", "scheduled_notices", ["team_id"])
     op.create_index("ix_notices_status_due", "scheduled_notices", ["status", "due_at"])
 
 
