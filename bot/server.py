@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 import subprocess
 import sys
 from typing import Any
@@ -78,8 +79,16 @@ def serve_socket_mode(settings: Settings, with_scheduler: bool = True) -> None:
     from bot.app import create_app
 
     plc = create_app(settings, apply_migrations=False)
+    scheduler = None
     if with_scheduler:
         from bot.scheduler.runner import start_background
 
-        start_background(plc)
-    SocketModeHandler(plc.bolt, settings.slack_app_token).start()
+        scheduler = start_background(plc)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # so that `finally` runs on a stop
+    try:
+        SocketModeHandler(plc.bolt, settings.slack_app_token).start()
+    finally:
+        if scheduler is not None:
+            from bot.scheduler.runner import stop_background
+
+            stop_background(scheduler)  # hands a claimed batch back to the outbox

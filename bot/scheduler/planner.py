@@ -163,19 +163,11 @@ class NoticePlanner:
         self.db = db
 
     @staticmethod
-    def rule_from_schedule(row: ScheduleRow | MeetingSchedule) -> MeetingRule:
-        """The stored schedule as a MeetingRule ("1,3" -> (1, 3); "15:30"; "2026-12-24,2026-12-31")."""
-        return MeetingRule(
-            weekdays=_weekdays(row.weekdays),
-            start=_start_time(row.start_time),
-            duration_minutes=row.duration_minutes,
-            recurrence=row.recurrence,
-            first_date=row.first_date,
-            last_date=row.last_date,
-            timezone=row.timezone,
-            skip_dates=_skip_dates(row.skip_dates or ""),
-            monthly_week=row.monthly_week,
-        )
+    def rule_from_schedule(row: MeetingSchedule) -> MeetingRule:
+        """The stored schedule as a MeetingRule (one conversion, shared with the schedule service)."""
+        from bot.meetings.schedules import rule_from_row
+
+        return rule_from_row(row)
 
     def plan_team(self, session: Session, team_id: int, now: datetime) -> None:
         """Make the team's pending planner notices exactly those of its next meetings (in `session`)."""
