@@ -21,9 +21,8 @@ from handlers.render.meeting import preview_blocks, roles_text, when
 from handlers.slack_calls import post_in_channel
 
 if TYPE_CHECKING:
-    from bot.scheduler.dispatcher import DueNotice
-
     from bot.app import PlcApp
+    from bot.scheduler.dispatcher import DueNotice
 
 logger = logging.getLogger(__name__)
 Sender = Callable[["DueNotice"], None]
@@ -102,7 +101,8 @@ def senders(plc: PlcApp) -> dict[str, Sender]:
         if item is None or meeting.item_started_at is None:
             return
         ends = meeting.item_started_at + timedelta(minutes=item.minutes)
-        left = max(1, round((ends - datetime.now(UTC)).total_seconds() / 60))
+        said_at = max(datetime.now(UTC), notice.due_at)  # fired ahead of time (the sandbox): count from due
+        left = max(1, round((ends - said_at).total_seconds() / 60))
         timekeeper = meeting.roles.get("timekeeper")
         text = (texts.t("meeting.nudge", timekeeper=timekeeper, left=left, title=item.title) if timekeeper
                 else texts.t("meeting.nudge_no_timekeeper", left=left, title=item.title))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 import time_machine
@@ -216,3 +216,60 @@ def test_calendar_file_is_uploaded_with_files_upload_v2(running_app: RunningApp)
     event = next(c for c in calendar.walk("VEVENT"))
     assert event["RRULE"]["FREQ"] == ["WEEKLY"]
     assert event["DTSTART"].dt.hour == 15 and event["DTSTART"].dt.minute == 30
+
+
+def _meeting_message(app: RunningApp) -> dict:
+    return next(m for m in reversed(app.emulator.messages(CHANNEL)) if m["text"].startswith("PLC meeting:"))
+
+
+def test_timekeeper_nudge_and_ending_when_time_is_up(running_app: RunningApp) -> None:
+    with time_machine.travel(NOW, tick=True):
+        register_team(running_app)
+        submit_schedule(running_app, open_schedule(running_app))
+    start = datetime(2026, 10, 27, 19, 30, tzinfo=UTC)
+    with time_machine.travel(start, tick=True):  # the meeting happens at its time
+        dispatch(running_app, start)
+        message = _meeting_message(running_app)
+        controls = next(b for b in message["blocks"] if b.get("block_id") == "meeting_controls")
+        value = controls["elements"][0]["value"]
+        running_app.slack.block_actions(
+            [{"action_id": "meeting_start", "block_id": "meeting_controls", "value": value}],
+            user_id=FACILITATOR, channel_id=CHANNEL, message=message)
+        nudge_due = wait_until(lambda: next((due for kind, due in pending(running_app) if kind == "item_ending"),
+                                            None))
+        assert nudge_due - start < timedelta(minutes=3)  # the first item is short: 2 minutes before its end
+    with time_machine.travel(nudge_due, tick=False):
+        dispatch(running_app, nudge_due)
+    nudges = [c.args for c in running_app.emulator.calls_to("chat.postMessage") if "minutes left for" in
+              c.args.get("text", "")]
+    assert len(nudges) == 1 and nudges[0]["thread_ts"] == message["ts"]
+    timekeeper = running_app.plc.services.meetings.live_meeting(
+        running_app.plc.services.teams.find(running_app.emulator.team_id, CHANNEL).id).roles["timekeeper"]
+    assert nudges[0]["text"].startswith(f"<@{timekeeper}> ⏱ 2 minutes left for *")
+    # Nobody pressed End: when the scheduled time is over the bot closes the meeting and posts minutes.
+    dispatch(running_app, datetime(2026, 10, 27, 20, 15, tzinfo=UTC))
+    thread = [c.args["text"] for c in running_app.emulator.calls_to("chat.postMessage")
+              if c.args.get("thread_ts") == message["ts"]]
+    assert "Our scheduled time is over, so I closed the meeting." in thread
+    assert any(t.startswith("Minutes: Grade 4 Math PLC") for t in thread)
+
+
+def test_schedule_shows_change_and_cancel_and_next_shows_your_time(running_app: RunningApp) -> None:
+    with time_machine.travel(NOW, tick=True):
+        register_team(running_app)
+        submit_schedule(running_app, open_schedule(running_app))
+        shown = running_app.slack.slash_command("/plc", "schedule", user_id=FACILITATOR, channel_id=CHANNEL).json()
+        assert "This team meets Every week on Tuesday at 15:30" in shown["text"]
+        actions = [e["action_id"] for b in shown["blocks"] if b["type"] == "actions" for e in b["elements"]]
+        assert actions == ["schedule_change", "schedule_calendar", "schedule_cancel"]
+        # Ayşe is in Istanbul: she sees the team's time and her own.
+        upcoming = running_app.slack.slash_command("/plc", "next", user_id="U0TEACH01", channel_id=CHANNEL).json()
+        assert "Tuesday, October 27, 3:30 PM (America/New_York) · your time: Tuesday, October 27, 10:30 PM" in \
+            upcoming["text"]
+        running_app.slack.block_actions([{"action_id": "schedule_cancel", "value": "1"}], user_id=FACILITATOR,
+                                        channel_id=CHANNEL)
+        wait_until(lambda: next((m for m in running_app.emulator.messages(CHANNEL)
+                                 if m["text"].startswith("The meeting schedule was cancelled")), None))
+    assert pending(running_app) == []
+    assert running_app.plc.services.schedules.get(
+        running_app.plc.services.teams.find(running_app.emulator.team_id, CHANNEL).id) is None
