@@ -230,10 +230,7 @@ class MeetingService:
         now = now or datetime.now(UTC)
         with self.db.session() as session:
             meeting = session.get(Meeting, meeting_id)
-            if meeting.status == OPEN:
-                meeting.status = RUNNING
-                meeting.started_at = now
-                self._enter_item(session, meeting, 0, now)
+            self._begin(session, meeting, now)
             return _view(meeting, session.get(Team, meeting.team_id).default_protocol)
 
     def next_item(self, meeting_id: int, now: datetime | None = None) -> MeetingView:
@@ -241,9 +238,7 @@ class MeetingService:
         with self.db.session() as session:
             meeting = session.get(Meeting, meeting_id)
             if meeting.status == OPEN:
-                meeting.status = RUNNING
-                meeting.started_at = now
-                self._enter_item(session, meeting, 0, now)
+                self._begin(session, meeting, now)
             elif meeting.status == RUNNING:
                 items = _items_from_json(meeting.agenda)
                 if meeting.current_item < len(items) - 1:
@@ -340,6 +335,13 @@ class MeetingService:
             select(Meeting).where(Meeting.team_id == team_id, Meeting.status.in_((OPEN, RUNNING)))
             .order_by(Meeting.starts_at.desc())
         ).first()
+
+    def _begin(self, session: Session, meeting: Meeting, now: datetime) -> None:
+        """An open meeting starts with its first item (a running or ended one is left as it is)."""
+        if meeting.status == OPEN:
+            meeting.status = RUNNING
+            meeting.started_at = now
+            self._enter_item(session, meeting, 0, now)
 
     def _enter_item(self, session: Session, meeting: Meeting, index: int, now: datetime) -> None:
         meeting.current_item = index

@@ -8,11 +8,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 from babel.core import get_global
 from sqlalchemy.orm import Session
 
+from bot.meetings.recurrence import is_valid_timezone
 from bot.settings import SUPPORTED_LANGUAGES
 from storage.db import Database
 from storage.models import Team, TeamMember
@@ -60,26 +61,6 @@ class TeamProfile:
         return ZoneInfo(self.timezone)
 
 
-def is_valid_timezone(name: str) -> bool:
-    if not name or name not in _timezones():
-        return False
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
-
-
-_ZONES: frozenset[str] | None = None
-
-
-def _timezones() -> frozenset[str]:
-    global _ZONES
-    if _ZONES is None:
-        _ZONES = frozenset(available_timezones())
-    return _ZONES
-
-
 def canonical_timezone(name: str) -> str:
     """The canonical IANA name for an alias such as `Asia/Istanbul` or `US/Eastern` (CLDR's aliases)."""
     return get_global("zone_aliases").get(name, name)
@@ -90,7 +71,7 @@ def search_timezones(query: str, limit: int = 100) -> list[str]:
     words = query.lower().replace("/", " ").replace("_", " ").split()
     aliases = get_global("zone_aliases")
     names = sorted(
-        z for z in _timezones() if "/" in z and z not in aliases and not z.startswith(("Etc/", "SystemV/"))
+        z for z in available_timezones() if "/" in z and z not in aliases and not z.startswith(("Etc/", "SystemV/"))
     )
     matches = [z for z in names if all(w in z.lower().replace("_", " ") for w in words)]
     matches.sort(key=lambda z: (not z.lower().split("/")[-1].startswith(words[0]) if words else False, z))
