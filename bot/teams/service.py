@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from babel.core import get_global
@@ -61,6 +62,11 @@ class TeamProfile:
         return ZoneInfo(self.timezone)
 
 
+@cache
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
 def canonical_timezone(name: str) -> str:
     """The canonical IANA name for an alias such as `Asia/Istanbul` or `US/Eastern` (CLDR's aliases)."""
     return get_global("zone_aliases").get(name, name)
@@ -71,7 +77,7 @@ def search_timezones(query: str, limit: int = 100) -> list[str]:
     words = query.lower().replace("/", " ").replace("_", " ").split()
     aliases = get_global("zone_aliases")
     names = sorted(
-        z for z in available_timezones() if "/" in z and z not in aliases and not z.startswith(("Etc/", "SystemV/"))
+        z for z in _zone_names() if "/" in z and z not in aliases and not z.startswith(("Etc/", "SystemV/"))
     )
     matches = [z for z in names if all(w in z.lower().replace("_", " ") for w in words)]
     matches.sort(key=lambda z: (not z.lower().split("/")[-1].startswith(words[0]) if words else False, z))
