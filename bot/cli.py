@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from bot.assessments.cli import add_analyze_parser, run_analyze
 from bot.i18n import Catalog, catalog
 from bot.settings import SUPPORTED_LANGUAGES, Settings, SettingsError, configure_logging, load_settings
 
@@ -43,6 +44,8 @@ def build_parser(texts: Catalog) -> argparse.ArgumentParser:
     sandbox = commands.add_parser("sandbox", help=t("cli.sandbox"))
     sandbox.add_argument("--script", metavar="FILE", help=t("cli.sandbox_script"))
     sandbox.add_argument("--lang", choices=SUPPORTED_LANGUAGES, default=None, help=t("cli.sandbox_lang"))
+
+    add_analyze_parser(commands, texts)
     return parser
 
 
@@ -101,6 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser(texts).parse_args(argv)
     if args.command == "manifest":
         return _manifest(args)
+    if args.command == "analyze":
+        return run_analyze(args)
     if args.command == "sandbox":
         from bot.devtools.sandbox import run_sandbox
 

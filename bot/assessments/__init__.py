@@ -1,0 +1,1 @@
+"""Common-assessment results: reading exports and analysing them."""

@@ -1,0 +1,161 @@
+"""`plc-bot analyze FILE`: the analysis of a results file, as a localized summary or as JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from babel.numbers import format_decimal
+
+from bot.i18n import Catalog, catalog
+from bot.settings import SUPPORTED_LANGUAGES
+
+if TYPE_CHECKING:
+    from bot.assessments.analysis import Analysis
+
+ITEMS_SHOWN = 10
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+READ_CATALOG = "assessments_read"
+
+
+def add_analyze_parser(subparsers: Any, texts: Catalog) -> argparse.ArgumentParser:
+    """Register `analyze` on the subparsers of `plc-bot`, with help texts from `texts`."""
+    t = texts.t
+    parser: argparse.ArgumentParser = subparsers.add_parser("analyze", help=t("assessments.cli_analyze"),
+                                                            description=t("assessments.cli_analyze"))
+    parser.add_argument("file", metavar="FILE", help=t("assessments.cli_file"))
+    parser.add_argument("--json", action="store_true", help=t("assessments.cli_json"))
+    parser.add_argument("--column", metavar="TEXT", default=None, help=t("assessments.cli_column"))
+    parser.add_argument("--intervention-below", type=float, default=70.0, metavar="PERCENT",
+                        help=t("assessments.cli_intervention_below"))
+    parser.add_argument("--extension-from", type=float, default=90.0, metavar="PERCENT",
+                        help=t("assessments.cli_extension_from"))
+    parser.add_argument("--chart", metavar="PNG", default=None, help=t("assessments.cli_chart"))
+    parser.add_argument("--lang", choices=SUPPORTED_LANGUAGES, default=None, help=t("assessments.cli_lang"))
+    return parser
+
+
+def _language(args: argparse.Namespace) -> Catalog:
+    language = getattr(args, "lang", None) or (os.environ.get("PLC_DEFAULT_LANGUAGE") or "en").strip().lower()
+    return catalog(language if language in SUPPORTED_LANGUAGES else "en")
+
+
+def read_message(texts: Catalog, key: str, params: dict[str, Any], file: str, *, warning: bool = False) -> str:
+    """The localized text of a reader's problem or warning (`key` with or without its file prefix)."""
+    values = {"file": file, **(params or {})}
+    for candidate in (key, f"{READ_CATALOG}.{key}"):
+        if texts.has(candidate):
+            try:
+                return texts.t(candidate, **values)
+            except (KeyError, IndexError, ValueError):
+                break
+    if warning:
+        return " ".join([key, *(f"{name}={value}" for name, value in (params or {}).items())])
+    return texts.t("assessments.unreadable", file=file)
+
+
+def _percent(texts: Catalog, value: float) -> str:
+    from bot.assessments.analysis import round_1
+
+    return texts.t("assessments.percent", value=format_decimal(round_1(value), format="#,##0.0",
+                                                               locale=texts.locale))
+
+
+def _threshold(texts: Catalog, value: float) -> str:
+    return texts.t("assessments.percent", value=format_decimal(value, format="#,##0.##", locale=texts.locale))
+
+
+def summary(texts: Catalog, analysis: Analysis, format: str, warnings: list, file: str) -> str:
+    """The human-readable summary (no student names: counts, standards, items, teachers)."""
+    t = texts.t
+    limits = {"below": _threshold(texts, analysis.thresholds.intervention_below),
+              "from_": _threshold(texts, analysis.thresholds.extension_from)}
+    format_key = f"{READ_CATALOG}.formats.{format}"
+    lines = [t("assessments.summary_title", format=t(format_key) if texts.has(format_key) else format), ""]
+    lines.append(t("assessments.summary_students", count=len(analysis.students)))
+    lines.append(t("assessments.summary_groups", **limits, **analysis.groups))
+    lines.append(t("assessments.summary_missing", count=len(analysis.missing)))
+    if analysis.students.empty:
+        lines += ["", t("assessments.summary_no_scores")]
+
+    lines += ["", t("assessments.summary_standards", below=limits["below"])]
+    standards = analysis.standards[["standard", "percent", "below"]].itertuples(index=False, name=None)
+    lines += [t("assessments.summary_standard", standard=name, percent=_percent(texts, percent), below=int(below))
+              for name, percent, below in standards] or [t("assessments.summary_none")]
+
+    lines += ["", t("assessments.summary_items")]
+    items = analysis.items.head(ITEMS_SHOWN)[["item", "standard", "percent", "below"]].itertuples(index=False,
+                                                                                                  name=None)
+    lines += [t("assessments.summary_item", item=item, standard=standard or t("assessments.no_standard"),
+                percent=_percent(texts, percent), below=int(below))
+              for item, standard, percent, below in items] or [t("assessments.summary_none")]
+
+    lines += ["", t("assessments.summary_teachers")]
+    for row in analysis.teachers.to_dict("records"):
+        teacher = row["teacher"] or t("assessments.no_teacher")
+        values = {"teacher": teacher, "students": int(row["students"]), "mean": _percent(texts, row["mean"])}
+        if row.get("section"):
+            lines.append(t("assessments.summary_teacher_section", section=row["section"], **values))
+        else:
+            lines.append(t("assessments.summary_teacher", **values))
+    if analysis.teachers.empty:
+        lines.append(t("assessments.summary_none"))
+
+    if warnings:
+        lines += ["", t("assessments.summary_warnings")]
+        lines += [t("assessments.summary_warning", message=read_message(texts, key, params, file, warning=True))
+                  for key, params in warnings]
+    return "\n".join(lines)
+
+
+def run_analyze(args: argparse.Namespace) -> int:
+    """Read, analyse and print one results file; 1 (and a message on stderr) when it cannot be read."""
+    texts = _language(args)
+    below, from_ = float(args.intervention_below), float(args.extension_from)
+    if not (0 <= below <= from_ <= 100):
+        print(texts.t("assessments.bad_thresholds", below=below, from_=from_), file=sys.stderr)
+        return EXIT_USAGE
+    path = Path(args.file)
+    if not path.is_file():
+        print(texts.t("assessments.not_found", file=str(path)), file=sys.stderr)
+        return EXIT_FAILED
+
+    from bot.assessments.analysis import Thresholds, analyse, to_json
+    from bot.assessments.readers import ReadProblem, read_results
+
+    try:
+        table = read_results(str(path), filename=path.name, column=args.column)
+    except ReadProblem as problem:
+        print(read_message(texts, problem.key, dict(problem.params or {}), path.name), file=sys.stderr)
+        return EXIT_FAILED
+    except Exception:  # noqa: BLE001 - a corrupt or binary file must not end in a traceback
+        print(texts.t("assessments.unreadable", file=path.name), file=sys.stderr)
+        return EXIT_FAILED
+
+    analysis = analyse(table.results, Thresholds(intervention_below=below, extension_from=from_))
+    warnings = [(key, dict(params or {})) for key, params in table.warnings]
+    if args.json:
+        data = to_json(analysis, table.format, warnings)
+        for entry in data["warnings"]:
+            entry["message"] = read_message(texts, entry["key"], entry["params"], path.name, warning=True)
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print(summary(texts, analysis, table.format, warnings, path.name))
+
+    if args.chart:
+        from bot.assessments.chart import standards_chart
+
+        try:
+            standards_chart(table.results, texts, args.chart)
+        except OSError as error:
+            print(texts.t("assessments.chart_failed", path=args.chart, error=error.strerror or error),
+                  file=sys.stderr)
+            return EXIT_FAILED
+        if not args.json:
+            print(texts.t("assessments.chart_written", path=args.chart))
+    return 0

@@ -1,0 +1,301 @@
+"""Reading exports: every format against hand-computed truth, and every problem with its row and column."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from bot.assessments import readers
+from bot.assessments.readers import AssessmentColumn, ReadProblem, ResultTable, read_results
+from bot.i18n import catalog
+from tests.assessments import fixtures
+
+
+def rows(table: ResultTable) -> list[tuple]:
+    """(student, item, standard, score or None, max, status) in file order."""
+    return [(r.student, r.item, r.standard, None if math.isnan(r.score) else r.score, r.max_points, r.status)
+            for r in table.results.itertuples()]
+
+
+def problem(path: Path | bytes, **kwargs: object) -> ReadProblem:
+    with pytest.raises(ReadProblem) as caught:
+        read_results(path, **kwargs)  # type: ignore[arg-type]
+    return caught.value
+
+
+# Google Forms -----------------------------------------------------------------------------------
+
+
+def test_google_forms_one_item_per_student(tmp_path: Path) -> None:
+    table = read_results(fixtures.google_forms(tmp_path))
+    assert table.format == "google_forms"
+    assert rows(table) == [
+        ("Maya Chen", "Score", None, 7.0, 10.0, "scored"),
+        ("Leo Park", "Score", None, 10.0, 10.0, "scored"),
+        ("sam.o@school.org", "Score", None, 4.5, 10.0, "scored"),  # no name given: the email
+    ]
+    assert table.assessments == [] and table.warnings == []
+    assert list(table.results.columns) == readers.RESULT_COLUMNS
+
+
+def test_google_forms_turkish_with_section_and_uploader(tmp_path: Path) -> None:
+    table = read_results(fixtures.google_forms_tr(tmp_path), teacher="U123")
+    assert rows(table) == [("Ayşe Yılmaz", "Score", None, 8.0, 20.0, "scored"),
+                           ("İbrahim Çağlar", "Score", None, 20.0, 20.0, "scored")]
+    assert table.results["section"].tolist() == ["4-A", "4-B"]
+    assert table.results["teacher"].tolist() == ["U123", "U123"]
+
+
+# Canvas -----------------------------------------------------------------------------------------
+
+
+def test_canvas_single_assignment(tmp_path: Path) -> None:
+    table = read_results(fixtures.canvas(tmp_path), teacher="U9")
+    assert table.format == "canvas"
+    assert rows(table) == [
+        ("Chen, Maya", "Fractions Quiz", None, 9.0, 12.0, "scored"),
+        ("Park, Leo", "Fractions Quiz", None, 12.0, 12.0, "scored"),
+        ("Okafor, Sam", "Fractions Quiz", None, None, 12.0, "missing"),
+        ("Öztürk, Şule", "Fractions Quiz", None, None, 12.0, "excused"),
+        ("Diaz, Ana", "Fractions Quiz", None, 10.5, 12.0, "scored"),
+    ]
+    assert table.results["section"].tolist()[:3] == ["Math 4 - Period 2", "Math 4 - Period 2", "Math 4 - Period 3"]
+    assert set(table.results["teacher"]) == {"U9"}
+    assert table.warnings == [("assessments_read.warnings.test_student", {"row": 5})]
+    assert table.assessments == [AssessmentColumn("Fractions Quiz", 12.0)]
+    # totals are never items
+    assert set(table.results["item"]) == {"Fractions Quiz"}
+
+
+def test_canvas_two_assignments_asks_then_reads_the_chosen_one(tmp_path: Path) -> None:
+    path = fixtures.canvas(tmp_path, two_assignments=True)
+    asked = problem(path)
+    assert asked.key == "assessments_read.errors.choose_column"
+    assert asked.params["columns"] == ["Fractions Quiz", "Decimals Exit Ticket"]
+
+    table = read_results(path, column="Fractions Quiz")
+    assert [r[3] for r in rows(table)] == [9.0, 12.0, None, None, 10.5]
+    assert table.assessments == [AssessmentColumn("Fractions Quiz", 12.0),
+                                 AssessmentColumn("Decimals Exit Ticket", 5.0)]
+
+    decimals = read_results(path, column="decimals")  # a unique part of the title, any case
+    assert rows(decimals) == [
+        ("Chen, Maya", "Decimals Exit Ticket", None, 4.0, 5.0, "scored"),
+        ("Park, Leo", "Decimals Exit Ticket", None, 5.0, 5.0, "scored"),
+        ("Okafor, Sam", "Decimals Exit Ticket", None, 2.0, 5.0, "scored"),
+        ("Öztürk, Şule", "Decimals Exit Ticket", None, None, 5.0, "missing"),
+        ("Diaz, Ana", "Decimals Exit Ticket", None, 5.0, 5.0, "scored"),
+    ]
+    unknown = problem(path, column="Geometry")
+    assert unknown.key == "assessments_read.errors.unknown_column"
+    assert unknown.params["column"] == "Geometry"
+
+
+# Teacher-made sheets ----------------------------------------------------------------------------
+
+
+def test_teacher_xlsx_with_title_rows_and_kazanim_row(tmp_path: Path) -> None:
+    table = read_results(fixtures.teacher_xlsx(tmp_path))
+    assert table.format == "teacher_sheet"
+    assert rows(table) == [
+        ("Ayşe Yılmaz", "S1", "M.4.1.6.1", 2.0, 2.0, "scored"),
+        ("Ayşe Yılmaz", "S2", "M.4.1.6.2", 1.5, 3.0, "scored"),
+        ("Ayşe Yılmaz", "S3", "M.4.1.6.2", 5.0, 5.0, "scored"),
+        ("İbrahim Çağlar", "S1", "M.4.1.6.1", 1.0, 2.0, "scored"),
+        ("İbrahim Çağlar", "S2", "M.4.1.6.2", None, 3.0, "missing"),
+        ("İbrahim Çağlar", "S3", "M.4.1.6.2", 4.0, 5.0, "scored"),
+        ("Gülşen Öğüt", "S1", "M.4.1.6.1", 0.0, 2.0, "scored"),
+        ("Gülşen Öğüt", "S2", "M.4.1.6.2", 3.0, 3.0, "scored"),
+        ("Gülşen Öğüt", "S3", "M.4.1.6.2", 2.5, 5.0, "scored"),
+    ]
+    assert table.results["teacher"].tolist()[::3] == ["Elif Hoca", "Elif Hoca", "Mert Hoca"]
+    assert table.results["section"].tolist()[::3] == ["4-A", "4-A", "4-B"]
+    assert table.warnings == [("assessments_read.warnings.summary_row", {"row": 10})]
+
+
+def test_teacher_csv_with_bom_and_standards_in_headers(tmp_path: Path) -> None:
+    table = read_results(fixtures.teacher_csv_bom(tmp_path), teacher="U1")
+    assert rows(table)[:3] == [("Maya Chen", "Q1", "4.NF.1", 2.0, 2.0, "scored"),
+                               ("Maya Chen", "Q2", "4.NF.2", 3.0, 4.0, "scored"),
+                               ("Maya Chen", "Q3", "4.NF.2", 4.0, 4.0, "scored")]
+    assert rows(table)[4] == ("Leo Park", "Q2", "4.NF.2", None, 4.0, "missing")
+    assert len(table.results) == 9
+    assert set(table.results["teacher"]) == {"U1"}
+    assert table.results["section"].tolist()[::3] == ["P2", "P2", "P3"]
+    assert table.results["student"].iloc[0] == "Maya Chen"  # no BOM left in the header or the names
+
+
+def test_windows_1254_semicolons_and_decimal_commas(tmp_path: Path) -> None:
+    table = read_results(fixtures.turkish_cp1254(tmp_path))
+    assert table.format == "teacher_sheet"
+    assert rows(table) == [
+        ("Ayşe Yılmaz", "Soru 1", None, 1.5, 2.0, "scored"),
+        ("Ayşe Yılmaz", "Soru 2", None, 3.0, 3.5, "scored"),
+        ("İsmail Şahin", "Soru 1", None, 2.0, 2.0, "scored"),
+        ("İsmail Şahin", "Soru 2", None, 3.5, 3.5, "scored"),
+        ("Çağrı Güneş", "Soru 1", None, 0.0, 2.0, "scored"),
+        ("Çağrı Güneş", "Soru 2", None, None, 3.5, "missing"),
+    ]
+    assert table.results["teacher"].isna().all()
+
+
+def test_right_wrong_sheet_without_max_counts_one_point_each(tmp_path: Path) -> None:
+    table = read_results(fixtures.binary_sheet(tmp_path))
+    assert [r[3:] for r in rows(table)] == [(1.0, 1.0, "scored"), (0.0, 1.0, "scored"), (1.0, 1.0, "scored"),
+                                            (1.0, 1.0, "scored"), (1.0, 1.0, "scored"), (None, 1.0, "missing")]
+    assert [key for key, _ in table.warnings] == ["assessments_read.warnings.assumed_binary"]
+
+
+def test_sheet_from_bytes_with_filename(tmp_path: Path) -> None:
+    data = fixtures.teacher_xlsx(tmp_path).read_bytes()
+    assert len(read_results(data, filename="upload.xlsx").results) == 9
+
+
+# Long -------------------------------------------------------------------------------------------
+
+
+def test_long_csv(tmp_path: Path) -> None:
+    table = read_results(fixtures.long_csv(tmp_path), teacher="ignored: the file names its teachers")
+    assert table.format == "long"
+    assert rows(table) == [("Maya Chen", "Q1", "4.NF.1", 2.0, 2.0, "scored"),
+                           ("Maya Chen", "Q2", "4.NF.2", 3.0, 4.0, "scored"),
+                           ("Leo Park", "Q1", "4.NF.1", None, 2.0, "missing"),
+                           ("Leo Park", "Q2", "4.NF.2", None, 4.0, "excused")]
+    assert table.results["teacher"].tolist() == ["Ms. Rivera", "Ms. Rivera", "Mr. Kim", "Mr. Kim"]
+    assert table.results["section"].tolist() == ["P2", "P2", "P3", "P3"]
+
+
+def test_long_xlsx_turkish_headers(tmp_path: Path) -> None:
+    table = read_results(fixtures.long_xlsx_tr(tmp_path), teacher="U7")
+    assert rows(table) == [("Ayşe Yılmaz", "S1", "M.4.1.6.1", 1.5, 2.0, "scored"),
+                           ("Ayşe Yılmaz", "S2", "M.4.1.6.2", 2.5, 3.0, "scored"),
+                           ("Şule Işık", "S1", "M.4.1.6.1", 2.0, 2.0, "scored")]
+    assert set(table.results["teacher"]) == {"U7"}
+    assert table.results["section"].isna().all()
+
+
+# Problems ---------------------------------------------------------------------------------------
+
+E = "assessments_read.errors."
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    (tmp_path / "empty.csv").write_bytes(b"")
+    assert problem(tmp_path / "empty.csv").key == E + "empty"
+    assert problem(b"\r\n ,, \r\n").key == E + "empty"
+
+
+@pytest.mark.parametrize("data", [b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n",
+                                  bytes(range(256)) * 4])
+def test_unreadable(data: bytes) -> None:
+    assert problem(data, filename="scores.csv").key == E + "unreadable"
+
+
+def test_corrupt_workbook(tmp_path: Path) -> None:
+    assert problem(fixtures.corrupt_xlsx(tmp_path)).key == E + "corrupt_workbook"
+    assert problem(b"PK\x03\x04garbage", filename="x.xlsx").key == E + "corrupt_workbook"
+
+
+def test_old_excel() -> None:
+    assert problem(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, filename="x.xls").key == E + "old_excel"
+
+
+def test_unknown_layout(tmp_path: Path) -> None:
+    path = fixtures.write_csv(tmp_path, "other.csv", [["Date", "Topic"], ["2024-10-01", "Fractions"]])
+    assert problem(path).key == E + "unknown_layout"
+
+
+def test_missing_path() -> None:
+    assert problem("/no/such/file.csv").key == E + "unreadable"
+
+
+@pytest.mark.parametrize(("score", "key", "params"), [
+    ("three", "not_a_number", {"row": 4, "column": "Q2 (4.NF.2)", "value": "three"}),
+    ("5", "above_max", {"row": 4, "column": "Q2 (4.NF.2)", "value": "5", "max": 4}),
+    ("-1", "negative", {"row": 4, "column": "Q2 (4.NF.2)", "value": "-1"}),
+])
+def test_bad_scores_name_row_and_column(tmp_path: Path, score: str, key: str, params: dict) -> None:
+    found = problem(fixtures.sheet_with(tmp_path, score))
+    assert (found.key, found.params) == (E + key, params)
+
+
+@pytest.mark.parametrize("max_points", ["0", "four", "-2"])
+def test_bad_max(tmp_path: Path, max_points: str) -> None:
+    found = problem(fixtures.sheet_with(tmp_path, "1", max_points=max_points))
+    assert (found.key, found.params) == (E + "bad_max", {"row": 2, "column": "Q2 (4.NF.2)", "value": max_points})
+
+
+def test_no_max_is_asked_not_guessed(tmp_path: Path) -> None:
+    found = problem(fixtures.no_max_sheet(tmp_path))
+    assert found.key == E + "no_max" and found.params == {"column": "Q1"}
+
+
+def test_canvas_score_above_points_possible(tmp_path: Path) -> None:
+    path = fixtures.canvas(tmp_path)
+    before = path.read_text()
+    path.write_text(before.replace("lpark,Math 4 - Period 2,12,", "lpark,Math 4 - Period 2,13,"))
+    assert path.read_text() != before
+    found = problem(path)
+    assert (found.key, found.params) == (E + "above_max",
+                                         {"row": 4, "column": "Fractions Quiz (10231)", "value": "13", "max": 12})
+
+
+def test_long_score_not_a_number(tmp_path: Path) -> None:
+    path = fixtures.write_csv(tmp_path, "l.csv", [["student", "item", "score", "max"], ["A", "Q1", "x", "1"]])
+    assert problem(path).params == {"row": 2, "column": "score", "value": "x"}
+
+
+def test_no_other_exception_escapes(monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(readers, "read_table", boom)
+    assert problem(b"Student,Q1\nA,1\n").key == E + "unreadable"
+
+
+# Numbers and catalogs ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("raw", "number"), [("7,5", 7.5), ("85%", 85.0), (" 12 ", 12.0), ("1.234,5", 1234.5),
+                                             ("\u22123", -3.0), ("", None), (4, 4.0)])
+def test_parse_number(raw: object, number: float | None) -> None:
+    assert readers.parse_number(raw) == number  # type: ignore[arg-type]
+
+
+def test_every_problem_and_warning_has_a_text_in_both_languages(tmp_path: Path) -> None:
+    source = Path(readers.__file__).read_text()
+    import re
+
+    keys = {"errors." + k for k in re.findall(r'ERR \+ "(\w+)"', source)}
+    keys |= {"warnings." + k for k in re.findall(r'WARN \+ "(\w+)"', source)}
+    assert len(keys) > 15
+    for language in ("en", "tr"):
+        texts = catalog(language)
+        for key in keys:
+            assert texts.has("assessments_read." + key), (language, key)
+        text = texts.t(E + "above_max", file="a.csv", row=4, column="Q2", value="5", max=4)
+        assert "4" in text and "Q2" in text
+
+
+# Extras -----------------------------------------------------------------------------------------
+
+
+def test_points_in_the_header_and_a_second_forms_response(tmp_path: Path) -> None:
+    sheet = fixtures.write_csv(tmp_path, "pts.csv", [["Student", "Q1 (2 pts)", "Q2 [4.NF.1]"],
+                                                     ["Max points", "", "3"], ["Maya", "2", "1,5"]])
+    assert rows(read_results(sheet)) == [("Maya", "Q1", None, 2.0, 2.0, "scored"),
+                                         ("Maya", "Q2", "4.NF.1", 1.5, 3.0, "scored")]
+
+    forms = fixtures.google_forms(tmp_path)
+    forms.write_text(forms.read_text() + "2024/10/01 9:09:00 AM GMT+3,maya.c@school.org,9 / 10,Maya Chen,,,\r\n")
+    table = read_results(forms)
+    assert len(table.results) == 4
+    assert table.warnings == [("assessments_read.warnings.duplicate_student", {"row": 5, "first_row": 2})]
+
+
+def test_utf16_tab_separated_export(tmp_path: Path) -> None:
+    content = "Student\tQ1\tQ2\r\nMax points\t2\t2\r\nŞule Işık\t1\t2\r\n"
+    table = read_results(b"\xff\xfe" + content.encode("utf-16-le"))
+    assert [r[3] for r in rows(table)] == [1.0, 2.0] and table.results["student"].iloc[0] == "Şule Işık"
