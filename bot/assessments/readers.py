@@ -8,6 +8,7 @@ no other exception leaves `read_results`. Nothing is added to what the export ga
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import math
@@ -766,6 +767,210 @@ def read_table(grid: list[list[Cell]], *, column: str | None = None, teacher: st
     return _read_sheet(grid, start, student_col, teacher)
 
 
+# ---------------------------------------------------------------------------------------------
+# Tidy long text file: vectorised fast path
+#
+# The same detection as `read_table` on the first rows; then `pd.read_csv` with every column as a
+# category, so each distinct cell is cleaned and parsed once, by the same helpers as the slow path,
+# and rows only carry integer codes. Anything this path is not sure of returns None: the slow path
+# reads the file then (and gives the same answer, only slower).
+
+_CSV_FIELD_LIMIT = csv.field_size_limit()
+
+
+def _is_text_file(data: bytes, filename: str | None) -> bool:
+    """Whether `read_grid` would read `data` as CSV/TSV text."""
+    suffix = Path(filename).suffix.lower() if filename else ""
+    if not data.strip() or data.startswith((b"\xd0\xcf\x11\xe0", b"PK")) or suffix in {".xls", ".xlsx", ".xlsm"}:
+        return False
+    return not data.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"Rar!", b"7z"))
+
+
+@dataclass
+class _Column:
+    """A categorical column: per-row codes into `cells` (the distinct raw cells) and `texts` (as `text`)."""
+
+    codes: Any
+    cells: list[str]
+    texts: Any
+
+    @classmethod
+    def of(cls, series: pd.Series) -> _Column:
+        import numpy as np
+
+        categorical = series.array
+        cells = [str(c) for c in categorical.categories] + [""]  # code -1 (none seen) is an empty cell
+        codes = np.asarray(categorical.codes, dtype=np.int64).copy()
+        codes[codes < 0] = len(cells) - 1
+        return cls(codes, cells, np.array([text(c) for c in cells], dtype=object))
+
+    def filled(self) -> Any:
+        import numpy as np
+
+        return np.array([bool(t) for t in self.texts], dtype=bool)[self.codes]
+
+    def values(self, rows: Any) -> Any:
+        """`_or_none` of the cells of `rows`, as an object array sharing the distinct strings."""
+        import numpy as np
+
+        cleaned = np.array([t or None for t in self.texts], dtype=object)
+        return cleaned[self.codes[rows]]
+
+
+def _read_long_fast(data: bytes, filename: str | None, teacher: str | None = None) -> ResultTable | None:
+    import numpy as np
+
+    if not _is_text_file(data, filename):
+        return None
+    content = _decode(data)
+    if not content or content.isspace() or "\x00" in content:
+        return None
+    prefix = content[:1 << 16]
+    sep = _sniff(prefix if len(prefix.splitlines()) > 50 else content)  # `_sniff` looks at 50 lines
+    try:
+        head: list[list[Cell]] = []
+        for row in csv.reader(io.StringIO(content, newline=""), delimiter=sep):
+            head.append(list(row))
+            if len(head) > HEADER_SEARCH_ROWS:
+                break
+    except csv.Error:
+        return None
+    head = _trim(head)
+    first = next((i for i, row in enumerate(head) if row), None)
+    if first is None:
+        return None
+    forms_col: int | None = None
+    if first == 0:
+        headers0 = [text(c) for c in head[0]]
+        if _is_canvas(headers0):
+            return None
+        forms_col = _find(headers0, FORMS_SCORE)
+    start, cols = None, None
+    for index, row in enumerate(head[:HEADER_SEARCH_ROWS]):
+        if len(_filled(row)) >= 3:
+            cols = _long_columns([text(c) for c in row])
+            if cols is not None:
+                start = index
+                break
+    if start is None or cols is None:
+        return None
+    width = max(len(row) for row in head)
+    try:
+        frame = pd.read_csv(io.StringIO(content, newline=""), sep=sep, header=None, names=list(range(width)),
+                            dtype="category", keep_default_na=False, na_filter=False, skip_blank_lines=False,
+                            engine="c", quotechar='"', doublequote=True)
+    except Exception:
+        return None
+    del content
+    columns = [_Column.of(frame[c]) for c in frame.columns]
+    n_rows = len(frame)
+    del frame
+    if any(len(c) > _CSV_FIELD_LIMIT for col in columns for c in col.cells):
+        return None  # csv.reader would refuse the file (`unreadable`)
+    # The rows pandas saw must be the records csv.reader saw (quoting rules, blank lines).
+    for index, row in enumerate(head[:min(len(head), n_rows)]):
+        seen = [text(col.cells[col.codes[index]]) for col in columns]
+        if [text(c) for c in row] + [""] * (width - len(row)) != seen:
+            return None
+    if forms_col is not None:
+        col = columns[forms_col]
+        texts = col.texts[col.codes[1:]]
+        nonblank = texts != ""
+        matches = np.array([bool(_FORMS_SCORE_RE.match(t)) for t in col.texts], dtype=bool)[col.codes[1:]]
+        if nonblank.any() and matches[nonblank].all():
+            return None  # Google Forms
+    return _long_from_columns(columns, n_rows, start, cols, teacher)
+
+
+def _long_from_columns(columns: list[_Column], n_rows: int, start: int, cols: dict[str, int],
+                       teacher: str | None) -> ResultTable:
+    import numpy as np
+
+    headers = [text(col.cells[col.codes[start]]) for col in columns] if n_rows > start else []
+    score_title = headers[cols["score"]]
+    max_title = headers[cols["max"]] if "max" in cols else ""
+    after = np.arange(n_rows) > start
+    filled = np.zeros(n_rows, dtype=bool)
+    for col in columns:
+        filled |= col.filled()
+    candidate = after & filled
+    student_col, item_col = columns[cols["student"]], columns[cols["item"]]
+    has_student = student_col.filled()
+    warnings: list[tuple[str, dict[str, object]]] = [
+        (WARN + "row_without_name", {"row": int(i) + 1}) for i in np.flatnonzero(candidate & ~has_student)]
+    keep = candidate & has_student
+    no_item = keep & ~item_col.filled()
+
+    maxima: Any = None
+    bad = no_item
+    if "max" in cols:
+        max_col = columns[cols["max"]]
+        per_cell = np.full(len(max_col.cells), np.nan)
+        for code, cell in enumerate(max_col.cells):
+            with contextlib.suppress(ReadProblem):
+                per_cell[code] = parse_max(cell, row=0, column=max_title)
+        maxima = per_cell[max_col.codes]
+        bad = no_item | (keep & np.isnan(maxima))
+    if bad.any():
+        index = int(np.flatnonzero(bad)[0])
+        if no_item[index]:
+            raise ReadProblem(ERR + "no_item", {"row": index + 1, "column": headers[cols["item"]]})
+        parse_max(columns[cols["max"]].cells[columns[cols["max"]].codes[index]], row=index + 1, column=max_title)
+        raise AssertionError("unreachable")  # parse_max raised above
+
+    rows = np.flatnonzero(keep)
+    score_col = columns[cols["score"]]
+    score_codes = score_col.codes[rows]
+    if "max" not in cols:
+        used = np.zeros(len(score_col.cells), dtype=bool)
+        used[score_codes] = True
+        if not _binary(score_col.cells[code] for code in np.flatnonzero(used)):
+            raise ReadProblem(ERR + "no_max", {"column": score_title})
+        warnings.append((WARN + "assumed_binary", {"column": score_title}))
+        row_max = np.ones(len(rows))
+    else:
+        row_max = maxima[rows]
+
+    # Each distinct score cell once: its number and status, or that it is wrong whatever the max.
+    numbers = np.full(len(score_col.cells), np.nan)
+    statuses = np.empty(len(score_col.cells), dtype=object)
+    wrong = np.zeros(len(score_col.cells), dtype=bool)
+    for code, cell in enumerate(score_col.cells):
+        try:
+            score = parse_score(cell, row=0, column=score_title, max_points=None)
+        except ReadProblem:
+            wrong[code] = True
+            continue
+        numbers[code], statuses[code] = score.value, score.status
+    row_scores = numbers[score_codes]
+    with np.errstate(invalid="ignore"):
+        failing = wrong[score_codes] | (row_scores > row_max + 1e-9)
+    if failing.any():
+        at = int(np.flatnonzero(failing)[0])
+        parse_score(score_col.cells[score_codes[at]], row=int(rows[at]) + 1, column=score_title,
+                    max_points=float(row_max[at]))
+        raise AssertionError("unreachable")  # parse_score raised above
+    if len(rows) == 0:
+        raise ReadProblem(ERR + "no_students", {})
+
+    def role(name: str, default: str | None) -> Any:
+        if name in cols:
+            return columns[cols[name]].values(rows)
+        return np.full(len(rows), default, dtype=object)
+
+    results = pd.DataFrame({
+        "student": pd.Series(student_col.values(rows), dtype=object),
+        "teacher": pd.Series(role("teacher", teacher), dtype=object),
+        "section": pd.Series(role("section", None), dtype=object),
+        "item": pd.Series(item_col.values(rows), dtype=object),
+        "standard": pd.Series(role("standard", None), dtype=object),
+        "score": pd.Series(row_scores, dtype="float64"),
+        "max_points": pd.Series(row_max, dtype="float64"),
+        "status": pd.Series(statuses[score_codes], dtype=object),
+    }, columns=RESULT_COLUMNS)
+    return ResultTable("long", results, warnings, [])
+
+
 def read_results(path_or_bytes: str | Path | bytes, *, filename: str | None = None, column: str | None = None,
                  teacher: str | None = None) -> ResultTable:
     """Read one results export (CSV or XLSX, from a path or its bytes) into a `ResultTable`.
@@ -777,6 +982,9 @@ def read_results(path_or_bytes: str | Path | bytes, *, filename: str | None = No
         if filename is None and isinstance(path_or_bytes, str | Path):
             filename = Path(path_or_bytes).name
         data = _load(path_or_bytes)
+        fast = _read_long_fast(data, filename, teacher)
+        if fast is not None:
+            return fast
         return read_table(read_grid(data, filename), column=column, teacher=teacher)
     except ReadProblem:
         raise

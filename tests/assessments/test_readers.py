@@ -299,3 +299,120 @@ def test_utf16_tab_separated_export(tmp_path: Path) -> None:
     content = "Student\tQ1\tQ2\r\nMax points\t2\t2\r\nŞule Işık\t1\t2\r\n"
     table = read_results(b"\xff\xfe" + content.encode("utf-16-le"))
     assert [r[3] for r in rows(table)] == [1.0, 2.0] and table.results["student"].iloc[0] == "Şule Işık"
+
+
+# Long fast path against the cell-by-cell reader --------------------------------------------------
+
+
+def slow(data: bytes, **kwargs: object) -> ResultTable | ReadProblem:
+    try:
+        return readers.read_table(readers.read_grid(data, "x.csv"), **kwargs)  # type: ignore[arg-type]
+    except ReadProblem as found:
+        return found
+
+
+def fast(data: bytes, **kwargs: object) -> ResultTable | ReadProblem | None:
+    try:
+        return readers._read_long_fast(data, "x.csv", **kwargs)  # type: ignore[arg-type]
+    except ReadProblem as found:
+        return found
+
+
+def assert_same(data: bytes, teacher: str | None = None) -> ResultTable | ReadProblem:
+    expected, got = slow(data, teacher=teacher), fast(data, teacher=teacher)
+    assert got is not None, "the fast path did not take a long file"
+    if isinstance(expected, ReadProblem):
+        assert isinstance(got, ReadProblem), got
+        assert (got.key, got.params) == (expected.key, expected.params)
+        return got
+    assert isinstance(got, ResultTable)
+    assert (got.format, got.warnings, got.assessments) == (expected.format, expected.warnings, expected.assessments)
+    assert list(got.results.columns) == list(expected.results.columns)
+    assert got.results.dtypes.tolist() == expected.results.dtypes.tolist()
+    for name in got.results.columns:
+        assert got.results[name].tolist() == expected.results[name].tolist() or (
+            name in {"score", "max_points"} and got.results[name].equals(expected.results[name])), name
+    return got
+
+
+def long_bytes(rows: list[list[object]], *, delimiter: str = ",", encoding: str = "utf-8", bom: bool = False) -> bytes:
+    return (b"\xef\xbb\xbf" if bom else b"") + fixtures._csv(rows, delimiter=delimiter).encode(encoding)
+
+
+LONG_HEADER = ["Öğrenci Adı", "Öğretmen", "Şube", "Madde", "Kazanım", "Puan", "Tam Puan", "Açıklama"]
+GOOD_ROWS = [
+    ["Ayşe Yılmaz", "Ms. Aydın", "4-A", "S1", "M.4.1", "1,5", "2", ""],
+    [" Ayşe Yılmaz ", "Ms. Aydın", "4-A", "S2", "", "75%", "100", "x"],
+    ["", "", "", "S1", "", "1", "2", "a comment without a name"],
+    ["", "", "", "", "", "", "", ""],
+    ["Can Öz", "", "", "S1", "M.4.1", "-", "2", ""],
+    ["Can Öz", "Mr. Gül", "4-B", "S2", "M.4.2", "Muaf", "4", ""],
+    ["Can Öz", "Mr. Gül", "4-B", "S3", "M.4.2", "EX", "4", ""],
+    ["Deniz", "Mr. Gül", "4-B", "S3", "M.4.2", "N/A", "4,0", ""],
+    ["Deniz", "Mr. Gül", "4-B", "S4", "M.4.2", "1.234,5", "2000", ""],
+    ["Deniz", "Mr. Gül", "4-B", "S5", "M.4.2", " 3 ", " 4 ", ""],
+]
+
+
+def test_long_fast_path_reads_the_fixture_like_the_slow_path(tmp_path: Path) -> None:
+    table = assert_same(fixtures.long_csv(tmp_path).read_bytes(), teacher="ignored")
+    assert isinstance(table, ResultTable) and len(table.results) == 4
+    path = fixtures.write_csv(tmp_path, "l.csv", [["student", "item", "score", "max"], ["A", "Q1", "x", "1"]])
+    assert_same(path.read_bytes())
+
+
+@pytest.mark.parametrize(("delimiter", "encoding", "bom"), [(",", "utf-8", False), (";", "cp1254", False),
+                                                           ("\t", "utf-8", True), ("|", "utf-8", False)])
+def test_long_fast_path_encodings_separators_and_odd_cells(delimiter: str, encoding: str, bom: bool) -> None:
+    data = long_bytes([["Assessment: Unit 3"], [], LONG_HEADER, *GOOD_ROWS], delimiter=delimiter,
+                      encoding=encoding, bom=bom)
+    table = assert_same(data, teacher="U7")
+    assert isinstance(table, ResultTable)
+    assert [w[0] for w in table.warnings] == ["assessments_read.warnings.row_without_name"]
+    assert set(table.results["status"]) == {"scored", "missing", "excused"}
+
+
+def test_long_fast_path_without_max_assumes_right_wrong() -> None:
+    rows = [["student", "item", "score"], ["A", "Q1", "1"], ["A", "Q2", "0"], ["B", "Q1", ""], ["B", "Q2", "EX"]]
+    table = assert_same(long_bytes(rows))
+    assert isinstance(table, ResultTable) and table.warnings[-1][0] == "assessments_read.warnings.assumed_binary"
+
+
+def _with(row: int, column: int, value: str, rows: list[list[object]] | None = None) -> list[list[object]]:
+    changed = [list(r) for r in (rows or GOOD_ROWS)]
+    changed[row][column] = value
+    return changed
+
+
+@pytest.mark.parametrize(("rows", "key"), [
+    (_with(4, 5, "three"), "not_a_number"),
+    (_with(5, 5, "-1", _with(8, 5, "x")), "negative"),
+    (_with(0, 5, "2,5"), "above_max"),
+    (_with(9, 5, "4.0001", _with(0, 5, "abc")), "not_a_number"),
+    (_with(1, 6, "0"), "bad_max"),
+    (_with(4, 6, ""), "bad_max"),
+    (_with(4, 6, "dört", _with(5, 3, "")), "bad_max"),
+    (_with(5, 3, "", _with(6, 6, "-2")), "no_item"),
+    (_with(1, 5, "inf"), "not_a_number"),
+    ([["", "", "", "Q1", "", "1", "1", ""]], "no_students"),
+    ([], "no_students"),
+])
+def test_long_fast_path_reports_the_first_problem_like_the_slow_path(rows: list[list[object]], key: str) -> None:
+    found = assert_same(long_bytes([LONG_HEADER, *rows]))
+    assert isinstance(found, ReadProblem) and found.key == E + key
+
+
+def test_long_fast_path_no_max_when_scores_are_not_right_wrong() -> None:
+    found = assert_same(long_bytes([["student", "item", "score"], ["A", "Q1", "2"]]))
+    assert isinstance(found, ReadProblem) and found.key == E + "no_max"
+
+
+def test_long_fast_path_leaves_other_files_to_the_slow_path(tmp_path: Path) -> None:
+    assert fast(fixtures.canvas(tmp_path).read_bytes()) is None
+    assert fast(fixtures.google_forms(tmp_path).read_bytes()) is None
+    assert fast(fixtures.teacher_csv_bom(tmp_path).read_bytes()) is None
+    assert_same(long_bytes([["student", "item", "score", "max"], ["A", "Q1", "1", "1", "extra"]]))
+    many = [["A", "Q1", "1", "1"]] * 40
+    ragged = long_bytes([["student", "item", "score", "max"], *many, ["A", "Q2", "0", "1", "x"]])
+    assert fast(ragged) is None  # wider than the first rows: pandas refuses, the slow path reads it
+    assert read_results(ragged).results["score"].tolist() == [1.0] * 40 + [0.0]
