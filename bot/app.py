@@ -35,6 +35,7 @@ BOT_SCOPES = (
     "channels:history",
     "groups:history",
     "files:write",
+    "files:read",
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -202,3 +202,47 @@ class ScheduledNotice(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class Assessment(Base):
+    """A common assessment of a team, by name; each teacher uploads their own students' results."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (UniqueConstraint("team_id", "name", name="uq_assessments_team_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(150))
+    taken_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class AssessmentUpload(Base):
+    """One teacher's file for one assessment (a new file from the same teacher replaces it)."""
+
+    __tablename__ = "assessment_uploads"
+    __table_args__ = (UniqueConstraint("assessment_id", "teacher_id", name="uq_assessment_uploads_teacher"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
+    teacher_id: Mapped[str] = mapped_column(String(32))  # the Slack user who uploaded it
+    content_hash: Mapped[str] = mapped_column(String(64))  # sha256 of the file's bytes
+    filename: Mapped[str] = mapped_column(String(255))
+    format: Mapped[str] = mapped_column(String(30))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class AssessmentResult(Base):
+    """One student's result on one item, as the export gave it (nothing added)."""
+
+    __tablename__ = "assessment_results"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    upload_id: Mapped[int] = mapped_column(ForeignKey("assessment_uploads.id", ondelete="CASCADE"), index=True)
+    student: Mapped[str] = mapped_column(Text)
+    section: Mapped[str | None] = mapped_column(Text, nullable=True)
+    item: Mapped[str] = mapped_column(Text)
+    standard: Mapped[str | None] = mapped_column(Text, nullable=True)
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    max_points: Mapped[float] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(20))  # scored | missing | excused

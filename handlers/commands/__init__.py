@@ -10,6 +10,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.services import Services
+from handlers.commands import assessments as assessment_commands
 from handlers.commands import help as help_command
 from handlers.commands import meeting as meeting_commands
 from handlers.commands import schedule as schedule_commands
@@ -31,6 +32,8 @@ AVAILABLE: dict[str, Callable[[CommandContext], None]] = {
     "parking": meeting_commands.run_parking,
     "roles": meeting_commands.run_roles,
     "minutes": meeting_commands.run_minutes,
+    "upload": assessment_commands.run_upload,
+    "data": assessment_commands.run_data,
 }
 # Listed in `/plc help` but delivered by later releases; they answer politely for now.
 PLANNED = tuple(name for name in SUBCOMMANDS if name not in AVAILABLE)

@@ -53,7 +53,7 @@ def test_unknown_subcommand_gets_a_helpful_ephemeral_reply(running_app: RunningA
 
 
 def test_planned_subcommands_say_so_politely(running_app: RunningApp) -> None:
-    reply = running_app.slack.slash_command("/plc", "upload", user_id=USER, channel_id=CHANNEL)
+    reply = running_app.slack.slash_command("/plc", "commit", user_id=USER, channel_id=CHANNEL)
     assert "not available in this version yet" in reply.json()["text"]
 
 
