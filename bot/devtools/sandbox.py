@@ -21,6 +21,7 @@ import re
 import secrets
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -51,6 +52,9 @@ YOU = "U0SANDBOX1"
 POLL_SECONDS = 0.05
 QUIET_SECONDS = 0.3
 MAX_WAIT_SECONDS = 5.0
+# After the bot downloads a file it reads and analyses it before it says anything: wait longer.
+BUSY_AFTER = {"file_download": 10.0}
+MAX_BUSY_WAIT_SECONDS = 20.0
 SLACK_ACK_SECONDS = 3.0
 RULE_WIDTH = 40
 SHORT_VALUE = 40
@@ -257,6 +261,40 @@ def _selection(kind: str, chosen: list[dict[str, Any]], many: bool) -> dict[str,
     return {"type": kind, "selected_option": copy.deepcopy(chosen[0])}
 
 
+class ListenerActivity:
+    """How many of the app's listeners are still running after their ack.
+
+    Bolt runs a listener in its executor and answers Slack as soon as it acks; the sandbox waits
+    for the work that follows (it reads Bolt's listener runner, a private attribute, for that).
+    """
+
+    def __init__(self, plc: PlcApp) -> None:
+        self._count = 0
+        self._lock = threading.Lock()
+        runner = getattr(plc.bolt, "_listener_runner", None)
+        executor = getattr(runner, "listener_executor", None)
+        if executor is None:
+            return
+        submit = executor.submit
+
+        def counted_submit(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+            with self._lock:
+                self._count += 1
+            future = submit(fn, *args, **kwargs)
+            future.add_done_callback(self._done)
+            return future
+
+        executor.submit = counted_submit
+
+    def _done(self, _future: object) -> None:
+        with self._lock:
+            self._count -= 1
+
+    def running(self) -> int:
+        with self._lock:
+            return self._count
+
+
 @dataclass
 class Frame:
     """One modal in the stack, with what has been entered into it so far."""
@@ -457,6 +495,7 @@ class Sandbox:
     ) -> None:
         self.texts = texts
         self.plc = plc
+        self.busy = ListenerActivity(plc) if plc is not None else None
         self.clock: dt.datetime | None = None  # the sandbox clock once :fire moved it; None = the real time
         self.out = out
         self.reader = reader
@@ -656,18 +695,23 @@ class Sandbox:
 
     def settle(self) -> list[RecordedCall]:
         """The Web API calls since the last look, once the app has stopped making them."""
-        deadline = time.monotonic() + MAX_WAIT_SECONDS
+        started = time.monotonic()
         count = len(self.emulator.calls)
-        quiet_since = time.monotonic()
+        quiet_since = started
+        quiet_needed = QUIET_SECONDS
         while True:
             time.sleep(POLL_SECONDS)
             now = time.monotonic()
-            latest = len(self.emulator.calls)
-            if latest != count:
-                count, quiet_since = latest, now
-            elif now - quiet_since >= QUIET_SECONDS or now >= deadline:
-                break
-            if now >= deadline:
+            calls = self.emulator.calls
+            if len(calls) != count:
+                count, quiet_since = len(calls), now
+                quiet_needed = BUSY_AFTER.get(calls[-1].method, QUIET_SECONDS)
+            working = self.busy is not None and self.busy.running() > 0
+            if working:
+                quiet_since = now  # a listener is still at work after its ack (reading a file, say)
+            long_wait = working or quiet_needed > QUIET_SECONDS
+            deadline = started + (MAX_BUSY_WAIT_SECONDS if long_wait else MAX_WAIT_SECONDS)
+            if now - quiet_since >= quiet_needed or now >= deadline:
                 break
         return self.take_calls()
 

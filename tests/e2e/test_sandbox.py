@@ -426,3 +426,21 @@ def test_turkish_session_lists_the_outbox_in_turkish(tmp_path: Path) -> None:
     fired = out[out.index("(you)> :fire başlangıç"):]
     assert "sırası gelen: toplantı başlangıcı" in fired
     assert "(Zamanlayıcı: 3 gönderildi, 0 geç kaldığı için bırakıldı, 0 yeniden denenecek.)" in fired
+
+
+def test_upload_example_shows_aggregates_in_the_channel_and_names_only_privately() -> None:
+    out = io.StringIO()
+    cwd = os.getcwd()
+    os.chdir(ROOT)  # the script names the results file relative to the repository
+    try:
+        code = run_sandbox(script=str(ROOT / "examples" / "sandbox-upload.txt"), stdout=out)
+    finally:
+        os.chdir(cwd)
+    text = out.getvalue()
+    assert code == 0, text
+    channel = text[text.index("*Fractions quiz*: results updated by @you"):text.index("PLC Bot · posted a file")]
+    assert "4.NF.2: 50.0% (1 below)" in channel
+    assert "Ayşe" not in channel and "Mehmet" not in channel
+    private = text[text.index("PLC Bot · only visible to you\n  *Fractions quiz*: your students"):]
+    assert "*Intervention* (below 70%): Ayşe Yılmaz" in private
+    assert "direct message to @you" in text  # the facilitator's list
