@@ -97,7 +97,8 @@ def _display_names(client: WebClient, user_ids: list[str]) -> dict[str, str]:
     return names
 
 
-def _upload_chart(client: WebClient, team: TeamProfile, texts: Catalog, name: str, results: pd.DataFrame) -> None:
+def _upload_chart(client: WebClient, team: TeamProfile, texts: Catalog, name: str, results: pd.DataFrame,
+                  thread_ts: str | None = None) -> None:
     from bot.assessments.chart import standards_chart
 
     teachers = [str(t) for t in results["teacher"].dropna().unique()]
@@ -108,7 +109,8 @@ def _upload_chart(client: WebClient, team: TeamProfile, texts: Catalog, name: st
         standards_chart(shown, texts, buffer)
         client.files_upload_v2(channel=team.channel_id, content=buffer.getvalue(), filename="assessment-chart.png",
                                title=texts.t("upload.summary.chart_title", name=name),
-                               initial_comment=texts.t("upload.summary.chart_comment", name=name))
+                               initial_comment=texts.t("upload.summary.chart_comment", name=name),
+                               **({"thread_ts": thread_ts} if thread_ts else {}))
     except SlackApiError as error:
         logger.warning("chart upload failed: %s", error.response.get("error"))
     except Exception:  # noqa: BLE001 - a chart that cannot be drawn must not hide the summary
@@ -157,11 +159,14 @@ def process_upload(client: WebClient, services: Services, team: TeamProfile, use
 
     results = services.assessments.team_results(team.id, draft.name)
     analysis = analyse(results)
+    live = services.meetings.live_meeting(team.id)  # during a meeting, the data goes to its thread
+    thread_ts = live.message_ts if live is not None else None
     post_in_channel(client, team.channel_id,
-                    text=channel_summary(texts, draft.name, draft.taken_on, user_id, outcome, analysis))
+                    text=channel_summary(texts, draft.name, draft.taken_on, user_id, outcome, analysis),
+                    **({"thread_ts": thread_ts} if thread_ts else {}))
     if outcome.duplicate:
         return  # nothing changed: no new chart, no new lists
-    _upload_chart(client, team, texts, draft.name, results)
+    _upload_chart(client, team, texts, draft.name, results, thread_ts)
 
     own = analyse(results.loc[results["teacher"] == user_id].reset_index(drop=True))
     private = student_lists(texts, draft.name, own, heading="upload.private.yours")

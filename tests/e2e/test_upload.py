@@ -176,3 +176,19 @@ def test_data_delete_removes_every_row_and_only_for_allowed_people(running_app: 
         assert session.scalar(select(func.count()).select_from(Assessment)) == 0
     empty = app.slack.slash_command("/plc", "data", user_id=SECOND, channel_id=CHANNEL).json()
     assert "no assessment results yet" in empty["text"]
+
+
+def test_during_a_meeting_the_summary_and_chart_go_to_its_thread(running_app: RunningApp) -> None:
+    from datetime import UTC, datetime
+
+    register_team(running_app)
+    team = running_app.plc.services.teams.find(running_app.emulator.team_id, CHANNEL)
+    meeting = running_app.plc.services.meetings.open_meeting(team.id, datetime(2026, 11, 24, 20, 30, tzinfo=UTC),
+                                                             45, "en")
+    running_app.plc.services.meetings.attach_message(meeting.id, CHANNEL, "1764000000.000100")
+    upload(running_app, FACILITATOR, MARIA_CSV)
+    summary = wait_until(lambda: next((c.args for c in running_app.emulator.calls_to("chat.postMessage")
+                                       if NAME in c.args.get("text", "")), None))
+    assert summary["thread_ts"] == "1764000000.000100"
+    chart = running_app.emulator.wait_for("files.completeUploadExternal")[0]
+    assert chart.args.get("thread_ts") == "1764000000.000100"
