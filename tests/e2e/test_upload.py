@@ -192,3 +192,24 @@ def test_during_a_meeting_the_summary_and_chart_go_to_its_thread(running_app: Ru
     assert summary["thread_ts"] == "1764000000.000100"
     chart = running_app.emulator.wait_for("files.completeUploadExternal")[0]
     assert chart.args.get("thread_ts") == "1764000000.000100"
+
+
+def test_a_file_over_the_size_limit_is_refused_without_downloading(running_app: RunningApp) -> None:
+    register_team(running_app)
+    big = MARIA_CSV + b"#" * (running_app.plc.settings.max_upload_bytes + 1)
+    upload(running_app, FACILITATOR, big, filename="huge.csv")
+    message = wait_until(lambda: next((m["text"] for m in ephemerals(running_app, FACILITATOR)), None))
+    assert "huge.csv" in message and "20 MB" in message
+    assert running_app.emulator.calls_to("file_download") == []
+    assert result_rows(running_app) == 0
+
+
+def test_a_failed_download_is_explained_and_nothing_is_stored(running_app: RunningApp) -> None:
+    register_team(running_app)
+    running_app.emulator.fail_next("file_download", status=500)
+    upload(running_app, FACILITATOR, MARIA_CSV, filename="maria.csv")
+    message = wait_until(lambda: next((m["text"] for m in ephemerals(running_app, FACILITATOR)), None))
+    assert "maria.csv" in message
+    assert result_rows(running_app) == 0
+    with running_app.plc.services.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Assessment)) == 0
