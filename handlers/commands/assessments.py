@@ -9,26 +9,19 @@ from handlers.views.upload import open_upload_modal
 QUOTES = "\"'“”‘’"
 
 
-def _require_team(ctx: CommandContext) -> bool:
-    if ctx.team is None:
-        ctx.ack(text=ctx.catalog.t("upload.no_team"), response_type="ephemeral")
-        return False
-    return True
-
-
 def run_upload(ctx: CommandContext) -> None:
-    if not _require_team(ctx):
+    team = ctx.require_team("upload.no_team")
+    if team is None:
         return
-    assert ctx.team is not None
     ctx.ack()
-    if not open_upload_modal(ctx.client, ctx.team, ctx.command.get("trigger_id") or "", ctx.catalog):
+    if not open_upload_modal(ctx.client, team, ctx.command.get("trigger_id") or "", ctx.catalog):
         ctx.respond(text=ctx.catalog.t("upload.modal_failed"), response_type="ephemeral")
 
 
 def run_data(ctx: CommandContext) -> None:
-    if not _require_team(ctx):
+    team = ctx.require_team("upload.no_team")
+    if team is None:
         return
-    assert ctx.team is not None
     parts = ctx.args.strip().split(maxsplit=1)
     if parts and parts[0].lower() == "delete":
         name = parts[1].strip().strip(QUOTES).strip() if len(parts) > 1 else ""
@@ -37,7 +30,7 @@ def run_data(ctx: CommandContext) -> None:
             return
         _delete(ctx, name)
         return
-    ctx.ack(text=data_list(ctx.catalog, ctx.services.assessments.list(ctx.team.id)), response_type="ephemeral")
+    ctx.ack(text=data_list(ctx.catalog, ctx.services.assessments.list(team.id)), response_type="ephemeral")
 
 
 def _delete(ctx: CommandContext, name: str) -> None:

@@ -40,3 +40,9 @@ class CommandContext:
             workspace_id=workspace_id, channel_id=channel_id, user_id=command.get("user_id") or "",
             team=team, catalog=services.catalog_for(team),
         )
+
+    def require_team(self, message_key: str = "commands.no_team") -> TeamProfile | None:
+        """The channel's team; when there is none, answer the caller with `message_key` and return None."""
+        if self.team is None:
+            self.ack(text=self.catalog.t(message_key), response_type="ephemeral")
+        return self.team

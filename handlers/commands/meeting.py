@@ -17,13 +17,6 @@ PICK_QUESTION_ACTION = "agenda_pick_question"
 USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 
 
-def _team_or_reply(ctx: CommandContext) -> bool:
-    if ctx.team is None:
-        ctx.ack(text=ctx.catalog.t("meeting.no_team"), response_type="ephemeral")
-        return False
-    return True
-
-
 def _protocol_key(ctx: CommandContext, name: str) -> str | None:
     wanted = name.strip().lower().replace(" ", "_").replace("-", "_")
     for key in protocol_names():
@@ -33,9 +26,9 @@ def _protocol_key(ctx: CommandContext, name: str) -> str | None:
 
 
 def run_agenda(ctx: CommandContext) -> None:
-    if not _team_or_reply(ctx):
+    team = ctx.require_team()
+    if team is None:
         return
-    assert ctx.team is not None
     verb, _, rest = ctx.args.strip().partition(" ")
     verb = verb.lower()
     if verb == "add":
@@ -113,27 +106,27 @@ def _agenda_show(ctx: CommandContext) -> None:
 
 
 def run_parking(ctx: CommandContext) -> None:
-    if not _team_or_reply(ctx):
+    team = ctx.require_team()
+    if team is None:
         return
-    assert ctx.team is not None
     text = ctx.args.strip()
     if not text:
-        topics = ctx.services.meetings.parked_topics(ctx.team.id)
+        topics = ctx.services.meetings.parked_topics(team.id)
         lines = [ctx.catalog.t("meeting.parking_list_header")]
         lines += [f"• {topic}" for topic in topics] or [ctx.catalog.t("meeting.parking_list_none")]
         ctx.ack(text="\n".join(lines), response_type="ephemeral")
         return
     ctx.ack()
-    park_and_announce(ctx.client, ctx.services, ctx.team, text[:1000], ctx.user_id)
+    park_and_announce(ctx.client, ctx.services, team, text[:1000], ctx.user_id)
 
 
 def run_roles(ctx: CommandContext) -> None:
-    if not _team_or_reply(ctx):
+    team = ctx.require_team()
+    if team is None:
         return
-    assert ctx.team is not None
     words = ctx.args.split()
     if not words:
-        roles = ctx.services.meetings.next_roles(ctx.team.id)
+        roles = ctx.services.meetings.next_roles(team.id)
         ctx.ack(text=ctx.catalog.t("meeting.roles_show", roles=roles_text(ctx.catalog, roles)),
                 response_type="ephemeral")
         return
@@ -142,20 +135,20 @@ def run_roles(ctx: CommandContext) -> None:
     if role not in ROLES or mention is None:
         ctx.ack(text=ctx.catalog.t("meeting.roles_usage"), response_type="ephemeral")
         return
-    ctx.services.meetings.set_role(ctx.team.id, role, mention.group(1))
+    ctx.services.meetings.set_role(team.id, role, mention.group(1))
     ctx.ack(text=ctx.catalog.t("meeting.roles_set", user=f"<@{mention.group(1)}>",
                                role=ctx.catalog.t(f"meeting.role_names.{role}")), response_type="in_channel")
 
 
 def run_minutes(ctx: CommandContext) -> None:
-    if not _team_or_reply(ctx):
+    team = ctx.require_team()
+    if team is None:
         return
-    assert ctx.team is not None
-    past = ctx.services.meetings.past_meetings(ctx.team.id)
-    lines = [ctx.catalog.t("meeting.minutes_list_header", team=ctx.team.name)]
+    past = ctx.services.meetings.past_meetings(team.id)
+    lines = [ctx.catalog.t("meeting.minutes_list_header", team=team.name)]
     for meeting in past:
         lines.append(ctx.catalog.t(
-            "meeting.minutes_list_line", when=when(ctx.catalog, meeting.starts_at, ctx.team.timezone),
+            "meeting.minutes_list_line", when=when(ctx.catalog, meeting.starts_at, team.timezone),
             protocol=load_protocol(meeting.protocol, ctx.catalog.language).name, items=meeting.items_covered,
             decisions=meeting.decisions))
     if not past:

@@ -15,28 +15,21 @@ from handlers.views.schedule import open_schedule_modal, upload_calendar
 CHANGE_ACTION, CANCEL_ACTION, CALENDAR_ACTION = "schedule_change", "schedule_cancel", "schedule_calendar"
 
 
-def _require_team(ctx: CommandContext) -> bool:
-    if ctx.team is None:
-        ctx.ack(text=ctx.catalog.t("schedule.no_team"), response_type="ephemeral")
-        return False
-    return True
-
-
 def run(ctx: CommandContext) -> None:
-    if not _require_team(ctx):
+    team = ctx.require_team()
+    if team is None:
         return
-    assert ctx.team is not None
-    rule = ctx.services.schedules.get(ctx.team.id)
+    rule = ctx.services.schedules.get(team.id)
     if rule is None:
         ctx.ack()
-        open_schedule_modal(ctx.client, ctx.services, ctx.team, ctx.command.get("trigger_id") or "")
+        open_schedule_modal(ctx.client, ctx.services, team, ctx.command.get("trigger_id") or "")
         return
     t = ctx.catalog.t
-    upcoming = ctx.services.schedules.upcoming(ctx.team.id, limit=1)
+    upcoming = ctx.services.schedules.upcoming(team.id, limit=1)
     lines = [t("schedule.current", summary=schedule_summary(ctx.catalog, rule))]
     if upcoming:
         lines.append(t("schedule.next_line", when=when(ctx.catalog, upcoming[0].starts_at, rule.timezone)))
-    value = str(ctx.team.id)
+    value = str(team.id)
     blocks = [
         SectionBlock(text=MarkdownTextObject(text="\n".join(lines))),
         ActionsBlock(elements=[
@@ -49,57 +42,57 @@ def run(ctx: CommandContext) -> None:
 
 
 def run_skip(ctx: CommandContext) -> None:
-    if not _require_team(ctx):
+    team = ctx.require_team()
+    if team is None:
         return
-    assert ctx.team is not None
     try:
         day = date.fromisoformat(ctx.args.strip())
     except ValueError:
         ctx.ack(text=ctx.catalog.t("schedule.skip_usage"), response_type="ephemeral")
         return
-    problem = ctx.services.schedules.skip(ctx.team.id, day, ctx.user_id)
+    problem = ctx.services.schedules.skip(team.id, day, ctx.user_id)
     if problem is not None:
         ctx.ack(text=ctx.catalog.t(problem), response_type="ephemeral")
         return
-    upcoming = ctx.services.schedules.upcoming(ctx.team.id, limit=1)
+    upcoming = ctx.services.schedules.upcoming(team.id, limit=1)
     shown = ctx.catalog.date(day, format=ctx.catalog.t("common.date_format"))
     if upcoming:
         text = ctx.catalog.t("schedule.skipped", date=shown,
-                             next=when(ctx.catalog, upcoming[0].starts_at, ctx.team.timezone))
+                             next=when(ctx.catalog, upcoming[0].starts_at, team.timezone))
     else:
         text = ctx.catalog.t("schedule.skipped_no_next", date=shown)
     ctx.ack(text=text, response_type="in_channel")
 
 
 def run_next(ctx: CommandContext) -> None:
-    if not _require_team(ctx):
+    team = ctx.require_team()
+    if team is None:
         return
-    assert ctx.team is not None
-    upcoming = ctx.services.schedules.upcoming(ctx.team.id, limit=5)
+    upcoming = ctx.services.schedules.upcoming(team.id, limit=5)
     if not upcoming:
         ctx.ack(text=ctx.catalog.t("schedule.next_none"), response_type="ephemeral")
         return
     your_zone = _user_zone(ctx)
-    lines = [ctx.catalog.t("schedule.next_title", team=ctx.team.name)]
+    lines = [ctx.catalog.t("schedule.next_title", team=team.name)]
     for occurrence in upcoming:
-        team_time = when(ctx.catalog, occurrence.starts_at, ctx.team.timezone)
-        if your_zone and your_zone != ctx.team.timezone:
-            lines.append(ctx.catalog.t("schedule.next_entry_yours", team_time=team_time, team_zone=ctx.team.timezone,
+        team_time = when(ctx.catalog, occurrence.starts_at, team.timezone)
+        if your_zone and your_zone != team.timezone:
+            lines.append(ctx.catalog.t("schedule.next_entry_yours", team_time=team_time, team_zone=team.timezone,
                                        your_time=when(ctx.catalog, occurrence.starts_at, your_zone)))
         else:
-            lines.append(ctx.catalog.t("schedule.next_entry", team_time=team_time, team_zone=ctx.team.timezone))
+            lines.append(ctx.catalog.t("schedule.next_entry", team_time=team_time, team_zone=team.timezone))
     ctx.ack(text="\n".join(lines), response_type="ephemeral")
 
 
 def run_calendar(ctx: CommandContext) -> None:
-    if not _require_team(ctx):
+    team = ctx.require_team()
+    if team is None:
         return
-    assert ctx.team is not None
-    if ctx.services.schedules.get(ctx.team.id) is None:
+    if ctx.services.schedules.get(team.id) is None:
         ctx.ack(text=ctx.catalog.t("schedule.none"), response_type="ephemeral")
         return
     ctx.ack()
-    upload_calendar(ctx.client, ctx.services, ctx.team)
+    upload_calendar(ctx.client, ctx.services, team)
 
 
 def _user_zone(ctx: CommandContext) -> str | None:
