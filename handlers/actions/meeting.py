@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
+from slack_sdk.models.views import View
 
+from bot.i18n import Catalog
 from bot.services import Services
 from bot.teams import TeamProfile
 from handlers.commands.meeting import PICK_QUESTION_ACTION
@@ -67,21 +70,18 @@ def register(app: App, services: Services) -> None:
         if team is not None and meeting is not None and meeting.team_id == team.id:
             close_meeting(client, services, team, meeting.id)
 
-    @app.action(PARK_ACTION)
-    def park_topic(ack: Ack, body: dict, client: WebClient, context: dict) -> None:
-        ack()
-        team = team_of(body, context)
-        if team is not None:
-            client.views_open(trigger_id=body.get("trigger_id") or "",
-                              view=park_modal(services.catalog_for(team), team.channel_id))
+    def opens_form(build: Callable[[Catalog, str], View]) -> Callable[..., None]:
+        """A button that opens a small form (park a topic, add an agenda item) for the channel's team."""
+        def open_form(ack: Ack, body: dict, client: WebClient, context: dict) -> None:
+            ack()
+            team = team_of(body, context)
+            if team is not None:
+                client.views_open(trigger_id=body.get("trigger_id") or "",
+                                  view=build(services.catalog_for(team), team.channel_id))
+        return open_form
 
-    @app.action(ADD_ITEM_ACTION)
-    def add_agenda_item(ack: Ack, body: dict, client: WebClient, context: dict) -> None:
-        ack()
-        team = team_of(body, context)
-        if team is not None:
-            client.views_open(trigger_id=body.get("trigger_id") or "",
-                              view=agenda_item_modal(services.catalog_for(team), team.channel_id))
+    app.action(PARK_ACTION)(opens_form(park_modal))
+    app.action(ADD_ITEM_ACTION)(opens_form(agenda_item_modal))
 
     @app.action(re.compile(f"^{PICK_QUESTION_ACTION}_[1-4]$"))
     def pick_question(ack: Ack, body: dict, respond: Respond, context: dict) -> None:
