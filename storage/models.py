@@ -57,6 +57,13 @@ class Team(Base):
     role_rotation: Mapped[int] = mapped_column(Integer, default=0)
     # Role -> user id chosen by the team for the next meeting, overriding the rotation (JSON).
     role_overrides: Mapped[str] = mapped_column(Text, default="{}")
+    # Assessment results: a student's percent below this needs intervention, from this on extension.
+    intervention_below: Mapped[float] = mapped_column(Float, default=70.0)
+    extension_from: Mapped[float] = mapped_column(Float, default=90.0)
+    # How long results are kept: this many days after the assessment, or (None) until the end of
+    # its school year, which ends on `school_year_end` ("MM-DD").
+    retention_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    school_year_end: Mapped[str] = mapped_column(String(5), default="06-30")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -214,6 +221,8 @@ class Assessment(Base):
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(150))
     taken_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # The unit or standards it covers, as the teacher wrote it in the upload form (optional).
+    covers: Mapped[str | None] = mapped_column(String(200), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -246,3 +255,17 @@ class AssessmentResult(Base):
     score: Mapped[float | None] = mapped_column(Float, nullable=True)
     max_points: Mapped[float] = mapped_column(Float)
     status: Mapped[str] = mapped_column(String(20))  # scored | missing | excused
+
+
+class TeamGoal(Base):
+    """The team's SMART goal: a share of students proficient on some standards by a date."""
+
+    __tablename__ = "team_goals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), unique=True)
+    standards: Mapped[str] = mapped_column(Text)  # codes separated by ", "
+    target_percent: Mapped[float] = mapped_column(Float)  # share of students proficient, 0-100
+    due_on: Mapped[date] = mapped_column(Date)
+    set_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

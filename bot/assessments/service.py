@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.assessments.goals import Goal, GoalPoint, goal_point, parse_standards, standard_key
+from bot.assessments.policy import AssessmentPolicy
 from storage.db import Database
-from storage.models import Assessment, AssessmentResult, AssessmentUpload
+from storage.models import Assessment, AssessmentResult, AssessmentUpload, Team, TeamGoal
 
 if TYPE_CHECKING:  # pandas is imported when results are read, not when the app starts
     import pandas as pd
@@ -25,6 +29,7 @@ if TYPE_CHECKING:  # pandas is imported when results are read, not when the app 
     from bot.assessments.readers import ResultTable
 
 NAME_LIMIT = 150
+COVERS_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,27 @@ class AssessmentInfo:
     taken_on: date | None
     teachers: list[str]  # who uploaded, in upload order
     rows: int
+    covers: str | None = None
+    kept_until: date | None = None  # the last day its results are kept
+
+
+@dataclass(frozen=True)
+class StandardGrowth:
+    """One standard's percent of points now and in the latest earlier assessment that had it."""
+
+    standard: str
+    before: float
+    now: float
+    since: str  # that earlier assessment's name
+
+    @property
+    def change(self) -> float:
+        return self.now - self.before
+
+
+def given_on(assessment: Assessment) -> date:
+    """The day an assessment was given: its date, or the day it was first uploaded."""
+    return assessment.taken_on or assessment.created_at.date()
 
 
 def content_hash(content: bytes) -> str:
@@ -68,9 +94,10 @@ class AssessmentService:
         self.db = db
 
     def store(self, team_id: int, name: str, taken_on: date | None, teacher_id: str, filename: str,
-              content: bytes, table: ResultTable) -> StoreOutcome:
+              content: bytes, table: ResultTable, covers: str | None = None) -> StoreOutcome:
         """Keep `teacher_id`'s results for the team's assessment `name` (created when new)."""
         name = name.strip()[:NAME_LIMIT]
+        covers = (covers or "").strip()[:COVERS_LIMIT] or None
         digest = content_hash(content)
         rows = [
             {"student": str(r["student"]), "section": _text(r.get("section")), "item": str(r["item"]),
@@ -81,20 +108,20 @@ class AssessmentService:
         for attempt in range(2):  # a second try when another teacher created the assessment meanwhile
             try:
                 with self.db.session() as session:
-                    return self._store(session, team_id, name, taken_on, teacher_id, filename[:255], digest,
-                                       table.format, rows)
+                    return self._store(session, team_id, name, taken_on, covers, teacher_id, filename[:255],
+                                       digest, table.format, rows)
             except IntegrityError:
                 if attempt:
                     raise
         raise AssertionError("unreachable")
 
     @staticmethod
-    def _store(session: Session, team_id: int, name: str, taken_on: date | None, teacher_id: str, filename: str,
-               digest: str, format: str, rows: list[dict[str, Any]]) -> StoreOutcome:
+    def _store(session: Session, team_id: int, name: str, taken_on: date | None, covers: str | None,
+               teacher_id: str, filename: str, digest: str, format: str, rows: list[dict[str, Any]]) -> StoreOutcome:
         assessment = session.scalars(select(Assessment).where(Assessment.team_id == team_id,
                                                               Assessment.name == name)).first()
         if assessment is None:
-            assessment = Assessment(team_id=team_id, name=name, taken_on=taken_on)
+            assessment = Assessment(team_id=team_id, name=name, taken_on=taken_on, covers=covers)
             session.add(assessment)
             session.flush()
         upload = session.scalars(select(AssessmentUpload).where(AssessmentUpload.assessment_id == assessment.id,
@@ -103,6 +130,8 @@ class AssessmentService:
             return StoreOutcome(assessment.id, replaced=False, duplicate=True)
         if taken_on is not None:
             assessment.taken_on = taken_on
+        if covers is not None:
+            assessment.covers = covers
         replaced = upload is not None
         if upload is None:
             upload = AssessmentUpload(assessment_id=assessment.id, teacher_id=teacher_id, content_hash=digest,
@@ -150,14 +179,12 @@ class AssessmentService:
                                                                   Assessment.name == name.strip())).first()
             if assessment is None:
                 return False
-            uploads = select(AssessmentUpload.id).where(AssessmentUpload.assessment_id == assessment.id)
-            session.execute(delete(AssessmentResult).where(AssessmentResult.upload_id.in_(uploads)))
-            session.execute(delete(AssessmentUpload).where(AssessmentUpload.assessment_id == assessment.id))
-            session.delete(assessment)
+            self._delete(session, assessment.id)
             return True
 
     def list(self, team_id: int) -> list[AssessmentInfo]:  # noqa: A003 - the brief's name
-        """The team's assessments, newest first, with who uploaded and how many rows are kept."""
+        """The team's assessments, newest first, with who uploaded, how many rows are kept and until when."""
+        policy = self.policy(team_id)
         with self.db.session() as session:
             assessments = session.scalars(select(Assessment).where(Assessment.team_id == team_id)
                                           .order_by(Assessment.created_at.desc(), Assessment.id.desc())).all()
@@ -168,6 +195,140 @@ class AssessmentService:
                     .outerjoin(AssessmentResult, AssessmentResult.upload_id == AssessmentUpload.id)
                     .where(AssessmentUpload.assessment_id == assessment.id)
                     .group_by(AssessmentUpload.id, AssessmentUpload.teacher_id).order_by(AssessmentUpload.id)).all()
+                kept_until = date.fromordinal(policy.expires_on(given_on(assessment)).toordinal() - 1)
                 infos.append(AssessmentInfo(assessment.name, assessment.taken_on, [u[0] for u in uploads],
-                                            sum(int(u[1]) for u in uploads)))
+                                            sum(int(u[1]) for u in uploads), assessment.covers, kept_until))
             return infos
+
+    # -- the team's policy: thresholds and retention -------------------------------------------
+
+    def policy(self, team_id: int) -> AssessmentPolicy:
+        with self.db.session() as session:
+            team = session.get(Team, team_id)
+            if team is None:
+                return AssessmentPolicy()
+            return AssessmentPolicy(team.intervention_below, team.extension_from, team.retention_days,
+                                    team.school_year_end)
+
+    def set_policy(self, team_id: int, policy: AssessmentPolicy) -> None:
+        with self.db.session() as session:
+            team = session.get(Team, team_id)
+            if team is None:
+                raise LookupError(team_id)
+            team.intervention_below, team.extension_from = policy.intervention_below, policy.extension_from
+            team.retention_days, team.school_year_end = policy.retention_days, policy.school_year_end
+
+    def purge_expired(self, now: datetime) -> list[tuple[int, str]]:
+        """Delete every assessment whose retention ended (by each team's own date); (team id, name) of each."""
+        with self.db.session() as session:
+            rows = session.execute(
+                select(Assessment, Team.timezone, Team.retention_days, Team.school_year_end)
+                .join(Team, Assessment.team_id == Team.id)).all()
+            expired = []
+            for assessment, timezone, retention_days, school_year_end in rows:
+                try:
+                    today = now.astimezone(ZoneInfo(timezone)).date()
+                except (ValueError, KeyError):
+                    today = now.date()
+                policy = AssessmentPolicy(retention_days=retention_days, school_year_end=school_year_end)
+                if policy.expires_on(given_on(assessment)) <= today:
+                    expired.append((assessment.id, assessment.team_id, assessment.name))
+            for assessment_id, _, _ in expired:
+                self._delete(session, assessment_id)
+            return [(team_id, name) for _, team_id, name in expired]
+
+    @staticmethod
+    def _delete(session: Session, assessment_id: int) -> None:
+        uploads = select(AssessmentUpload.id).where(AssessmentUpload.assessment_id == assessment_id)
+        session.execute(delete(AssessmentResult).where(AssessmentResult.upload_id.in_(uploads)))
+        session.execute(delete(AssessmentUpload).where(AssessmentUpload.assessment_id == assessment_id))
+        session.execute(delete(Assessment).where(Assessment.id == assessment_id))
+
+    # -- growth and the team's goal --------------------------------------------------------------
+
+    def growth(self, team_id: int, name: str) -> list[StandardGrowth]:
+        """For each standard of `name`: its percent now and in the latest earlier assessment that had it."""
+        scored = (AssessmentResult.status == "scored") & AssessmentResult.score.is_not(None)
+        query = (select(Assessment.id, Assessment.name, Assessment.taken_on, Assessment.created_at,
+                        AssessmentResult.standard, func.sum(AssessmentResult.score),
+                        func.sum(AssessmentResult.max_points))
+                 .join(AssessmentUpload, AssessmentUpload.assessment_id == Assessment.id)
+                 .join(AssessmentResult, AssessmentResult.upload_id == AssessmentUpload.id)
+                 .where(Assessment.team_id == team_id, AssessmentResult.standard.is_not(None), scored)
+                 .group_by(Assessment.id, Assessment.name, Assessment.taken_on, Assessment.created_at,
+                           AssessmentResult.standard))
+        with self.db.session() as session:
+            rows = session.execute(query).all()
+        totals: dict[int, dict[str, list]] = defaultdict(dict)  # assessment -> key -> [shown, points, max]
+        order: dict[int, tuple[date, int, str]] = {}
+        for assessment_id, assessment_name, taken_on, created_at, standard, points, max_points in rows:
+            order[assessment_id] = (taken_on or created_at.date(), assessment_id, assessment_name)
+            entry = totals[assessment_id].setdefault(standard_key(str(standard)), [str(standard), 0.0, 0.0])
+            entry[1] += float(points or 0)
+            entry[2] += float(max_points or 0)
+        percents = {a: {key: (shown, 100.0 * points / top) for key, (shown, points, top) in by_key.items() if top > 0}
+                    for a, by_key in totals.items()}
+        current = next((a for a, (_, _, n) in order.items() if n == name.strip()), None)
+        if current is None:
+            return []
+        earlier = sorted((a for a in order if order[a][:2] < order[current][:2]), key=lambda a: order[a][:2],
+                         reverse=True)
+        changes = []
+        for key, (standard, now) in percents[current].items():
+            other = next((a for a in earlier if key in percents[a]), None)
+            if other is not None:
+                changes.append(StandardGrowth(standard, percents[other][key][1], now, order[other][2]))
+        from bot.assessments.analysis import natural_key
+
+        return sorted(changes, key=lambda change: natural_key(change.standard))
+
+    def goal(self, team_id: int) -> Goal | None:
+        with self.db.session() as session:
+            row = session.scalars(select(TeamGoal).where(TeamGoal.team_id == team_id)).first()
+            if row is None:
+                return None
+            return Goal(parse_standards(row.standards), row.target_percent, row.due_on, row.set_by)
+
+    def set_goal(self, team_id: int, goal: Goal) -> None:
+        with self.db.session() as session:
+            row = session.scalars(select(TeamGoal).where(TeamGoal.team_id == team_id)).first()
+            if row is None:
+                row = TeamGoal(team_id=team_id)
+                session.add(row)
+            row.standards, row.target_percent = ", ".join(goal.standards), goal.target_percent
+            row.due_on, row.set_by = goal.due_on, goal.set_by
+
+    def clear_goal(self, team_id: int) -> bool:
+        with self.db.session() as session:
+            return bool(session.execute(delete(TeamGoal).where(TeamGoal.team_id == team_id)).rowcount)
+
+    def goal_progress(self, team_id: int, goal: Goal) -> list[GoalPoint]:
+        """The goal's measure in each of the team's assessments with items on its standards, oldest first."""
+        import pandas as pd
+
+        from bot.assessments.readers import RESULT_COLUMNS
+
+        thresholds = self.policy(team_id).thresholds()
+        query = (select(Assessment.id, Assessment.name, Assessment.taken_on, Assessment.created_at,
+                        AssessmentResult.student, AssessmentUpload.teacher_id, AssessmentResult.section,
+                        AssessmentResult.item, AssessmentResult.standard, AssessmentResult.score,
+                        AssessmentResult.max_points, AssessmentResult.status)
+                 .join(AssessmentUpload, AssessmentUpload.assessment_id == Assessment.id)
+                 .join(AssessmentResult, AssessmentResult.upload_id == AssessmentUpload.id)
+                 .where(Assessment.team_id == team_id, AssessmentResult.standard.is_not(None))
+                 .order_by(Assessment.id, AssessmentUpload.id, AssessmentResult.id))
+        with self.db.session() as session:
+            records = [tuple(row) for row in session.execute(query)]
+        frame = pd.DataFrame.from_records(records, columns=["assessment_id", "name", "taken_on", "created_at",
+                                                             *RESULT_COLUMNS])
+        points = []
+        for _, rows in frame.groupby("assessment_id", sort=False):
+            first = rows.iloc[0]
+            day = first["taken_on"] or pd.Timestamp(first["created_at"]).date()
+            results = rows[list(RESULT_COLUMNS)].reset_index(drop=True)
+            results = results.assign(score=pd.to_numeric(results["score"], errors="coerce").astype(float),
+                                     max_points=pd.to_numeric(results["max_points"], errors="coerce").astype(float))
+            point = goal_point(str(first["name"]), day, results, goal, thresholds)
+            if point is not None:
+                points.append(point)
+        return sorted(points, key=lambda point: point.given_on)
