@@ -64,6 +64,11 @@ class Team(Base):
     # its school year, which ends on `school_year_end` ("MM-DD").
     retention_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
     school_year_end: Mapped[str] = mapped_column(String(5), default="06-30")
+    # The focus keeper: off | low | normal | high (how readily it calls a message drift), whether it
+    # also listens in the channel outside meeting threads, and the quiet time after a nudge.
+    focus_mode: Mapped[str] = mapped_column(String(10), default="normal")
+    focus_in_channel: Mapped[bool] = mapped_column(Boolean, default=False)
+    focus_cooldown_minutes: Mapped[int] = mapped_column(Integer, default=10)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -268,4 +273,59 @@ class TeamGoal(Base):
     target_percent: Mapped[float] = mapped_column(Float)  # share of students proficient, 0-100
     due_on: Mapped[date] = mapped_column(Date)
     set_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class FocusEvent(Base):
+    """What the focus keeper made of one message: its label only (never the text or the author)."""
+
+    __tablename__ = "focus_events"
+    __table_args__ = (Index("ix_focus_events_thread", "team_id", "thread_ts", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), nullable=True,
+                                                   index=True)
+    thread_ts: Mapped[str] = mapped_column(String(32))  # the thread (or, in the channel, "channel")
+    label: Mapped[str] = mapped_column(String(10))  # learning | drift | other
+    question: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 1-4 for learning
+    nudged: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Reflection(Base):
+    """A member's reflection: after a meeting or any time; private unless shared with the team."""
+
+    __tablename__ = "reflections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"), nullable=True)
+    user_id: Mapped[str] = mapped_column(String(32), index=True)
+    prompt: Mapped[str] = mapped_column(Text, default="")  # the question answered, as it was shown
+    text: Mapped[str] = mapped_column(Text)
+    shared: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Commitment(Base):
+    """An instructional commitment: who does what by when, followed up on its due date."""
+
+    __tablename__ = "commitments"
+    __table_args__ = (Index("ix_commitments_team_status", "team_id", "status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"), nullable=True)
+    owner_id: Mapped[str] = mapped_column(String(32), index=True)
+    created_by: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    due_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    standard: Mapped[str | None] = mapped_column(String(40), nullable=True)  # e.g. "4.NF.2", when named
+    assessment_id: Mapped[int | None] = mapped_column(ForeignKey("assessments.id", ondelete="SET NULL"),
+                                                      nullable=True)
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open | done | dropped
+    status_note: Mapped[str | None] = mapped_column(Text, nullable=True)  # why it was dropped
+    postponed: Mapped[int] = mapped_column(Integer, default=0)  # how often more time was asked for
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
