@@ -5,12 +5,14 @@ sections, standards and about 2 % blank scores) and a 5,000-student wide XLSX la
 would make it (one row per student, one column per item). For each file it runs, every time in a
 fresh process (imports included):
 
-- **analyze**: what `plc-bot analyze FILE --json` does: `readers.read_results`, `analysis.analyse`,
-  `analysis.to_json` and `json.dumps`;
+- **analyze**: the steps of `plc-bot analyze FILE --json` timed one by one (`readers.read_results`,
+  `analysis.analyse`, `analysis.to_json`, `json.dumps`), to show where the time goes;
+- **cli**: the command itself (`bot.cli.main(["analyze", FILE, "--json"])`, output discarded), which is
+  what the target is about;
 - **plain**: `pandas.read_csv` (or `read_excel`) and a groupby per student and one per standard.
 
 It prints wall time, the child's phase times and its peak memory (`resource.getrusage` `ru_maxrss`
-of the child itself, at its end), and the targets: analyze on 1,000,000 rows within 1.5x of the plain
+of the child itself, at its end), and the targets: cli on 1,000,000 rows within 1.5x of the plain
 script's time and under 1 GiB peak. Measures only: exit status 0 whatever the figures.
 
     python -m bench.assessment_analysis [--sizes 1000,100000,1000000] [--repeat 1] [--no-xlsx] [--json]
@@ -57,6 +59,19 @@ text = json.dumps(to_json(analysis, table.format, table.warnings))
 t4 = time.perf_counter()
 print(json.dumps({"import": t1 - t0, "read": t2 - t1, "analyse": t3 - t2, "json": t4 - t3,
                   "rows": len(table.results), "format": table.format, "peak_mib": peak_mib()}))
+"""
+
+# The command itself, as a person runs it: `plc-bot analyze FILE --json` (its entry point), output discarded.
+CLI = PEAK + """
+import json, os, sys, time
+t0 = time.perf_counter()
+from bot.cli import main
+out, sys.stdout = sys.stdout, open(os.devnull, "w")
+code = main(["analyze", sys.argv[1], "--json"])
+sys.stdout = out
+total = time.perf_counter() - t0
+print(json.dumps({"import": 0.0, "read": 0.0, "analyse": total, "json": 0.0, "rows": None, "format": "cli",
+                  "exit": code, "peak_mib": peak_mib()}))
 """
 
 PLAIN = PEAK + """
@@ -149,9 +164,26 @@ def generate(kind: str, path: Path, rows: int) -> None:
                    check=True)
 
 
+def child_env() -> dict[str, str]:
+    """The children's environment: the project on the path, and bytecode caches allowed.
+
+    An installed package has its .pyc files (pip compiles them); a checkout run with
+    PYTHONDONTWRITEBYTECODE=1 would compile the project's modules again in every child.
+    """
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def compile_project() -> None:
+    """Write the project's .pyc files once, as `pip install` does, so no child pays for compiling."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", "bot", "handlers", "storage"], cwd=ROOT,
+                   env=child_env(), check=False, stdout=subprocess.DEVNULL)
+
+
 def run_child(code: str, file: Path) -> dict[str, Any]:
     """Run `code` on `file` in a fresh Python; wall time, peak RSS (MiB) and the phases it printed."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = child_env()
     started = time.perf_counter()
     child = subprocess.Popen([sys.executable, "-c", code, str(file)], cwd=ROOT, env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -177,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     results: list[dict[str, Any]] = []
+    compile_project()
     with tempfile.TemporaryDirectory(prefix="plc-bench-") as folder:
         files: list[tuple[str, Path]] = []
         for rows in (int(s) for s in args.sizes.split(",") if s):
@@ -193,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"generated {path.name} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
             files.append(("wide XLSX 5,000 students x 20 items", path))
         for label, path in files:
-            for kind, code in (("analyze", ANALYZE), ("plain", PLAIN)):
+            for kind, code in (("analyze", ANALYZE), ("cli", CLI), ("plain", PLAIN)):
                 print(f"running {kind} on {label}", file=sys.stderr)
                 results.append({"file": label, "path": path.name, "kind": kind,
                                 **best_of(code, path, args.repeat)})
@@ -207,15 +240,17 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _verdict(results: list[dict[str, Any]]) -> dict[str, Any]:
-    def pick(kind: str) -> dict[str, Any] | None:
-        return next((r for r in results if r["kind"] == kind and r.get("rows") == TARGET_ROWS), None)
+    target_file = next((r["file"] for r in results if r.get("rows") == TARGET_ROWS), None)
 
-    analyze, plain = pick("analyze"), pick("plain")
-    if not analyze or not plain:
+    def pick(kind: str) -> dict[str, Any] | None:
+        return next((r for r in results if r["kind"] == kind and r["file"] == target_file and "error" not in r), None)
+
+    cli, plain = pick("cli"), pick("plain")
+    if not cli or not plain:
         return {"measured": False}
-    ratio = analyze["seconds"] / plain["seconds"]
+    ratio = cli["seconds"] / plain["seconds"]
     return {"measured": True, "ratio": ratio, "ratio_ok": ratio <= TARGET_RATIO,
-            "peak_mib": analyze["peak_mib"], "peak_ok": analyze["peak_mib"] < TARGET_MIB}
+            "peak_mib": cli["peak_mib"], "peak_ok": cli["peak_mib"] < TARGET_MIB}
 
 
 def _print_table(results: list[dict[str, Any]], verdict: dict[str, Any]) -> None:
@@ -233,9 +268,10 @@ def _print_table(results: list[dict[str, Any]], verdict: dict[str, Any]) -> None
     if not verdict["measured"]:
         print(f"targets: not measured (needs both runs on {TARGET_ROWS:,} rows)")
         return
-    print(f"target: analyze on {TARGET_ROWS:,} rows within {TARGET_RATIO}x of plain pandas: "
+    print(f"target: `plc-bot analyze FILE --json` (run: cli) on {TARGET_ROWS:,} rows within {TARGET_RATIO}x of "
+          "plain pandas: "
           f"{verdict['ratio']:.2f}x {'OK' if verdict['ratio_ok'] else 'FAIL'}")
-    print(f"target: analyze peak memory under {TARGET_MIB} MiB: {verdict['peak_mib']:.0f} MiB "
+    print(f"target: its peak memory under {TARGET_MIB} MiB: {verdict['peak_mib']:.0f} MiB "
           f"{'OK' if verdict['peak_ok'] else 'FAIL'}")
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.assessments.service import AssessmentService
+from bot.commitments.service import CommitmentService
 from bot.delivery import EventLedger
+from bot.focus.keeper import FocusKeeper
+from bot.home.service import HomeService
 from bot.i18n import Catalog, catalog
 from bot.meetings.schedules import ScheduleService
 from bot.meetings.service import MeetingService
+from bot.reflections.service import ReflectionService
 from bot.settings import Settings
 from bot.teams import TeamProfile, TeamService
 from storage.db import Database
@@ -23,12 +27,23 @@ class Services:
     schedules: ScheduleService
     meetings: MeetingService
     assessments: AssessmentService
+    focus: FocusKeeper
+    commitments: CommitmentService
+
+    # Built from the others (see __post_init__), so `build` needs no change for them.
+    reflections: ReflectionService = field(init=False)
+    home: HomeService = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.reflections = ReflectionService(self.db)
+        self.home = HomeService(self.db, self.teams, self.schedules, self.assessments, self.reflections)
 
     @classmethod
     def build(cls, settings: Settings, db: Database) -> Services:
         return cls(settings=settings, db=db, teams=TeamService(db), events=EventLedger(db),
                    schedules=ScheduleService(db), meetings=MeetingService(db),
-                   assessments=AssessmentService(db))
+                   assessments=AssessmentService(db), focus=FocusKeeper(db),
+                   commitments=CommitmentService(db))
 
     def catalog_for(self, team: TeamProfile | None = None, language: str | None = None) -> Catalog:
         """The team's language, else `language`, else the deployment's default."""

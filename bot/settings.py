@@ -10,8 +10,6 @@ from pathlib import Path
 from typing import Literal
 
 from dotenv import dotenv_values
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 SUPPORTED_LANGUAGES = ("en", "tr")
 SLACK_API_URL = "https://slack.com/api/"
@@ -124,6 +122,9 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
         api_url += "/"
 
     database_url = get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    from sqlalchemy.engine import make_url  # here, not at the top: `plc-bot analyze` needs no database
+    from sqlalchemy.exc import ArgumentError
+
     try:
         url = make_url(database_url)
     except ArgumentError:

@@ -11,6 +11,8 @@ from slack_sdk.errors import SlackApiError
 from bot.meetings.service import MeetingView
 from bot.services import Services
 from bot.teams import TeamProfile
+from handlers.commitment_flow import review_section
+from handlers.reflection_flow import post_prompts
 from handlers.render.meeting import meeting_blocks, minutes_blocks, when
 from handlers.slack_calls import post_in_channel
 
@@ -26,7 +28,8 @@ def refresh_meeting_message(client: WebClient, services: Services, team: TeamPro
         client.chat_update(channel=meeting.channel_id, ts=meeting.message_ts,
                            text=texts.t("meeting.agenda_header", team=team.name,
                                         when=when(texts, meeting.starts_at, team.timezone)),
-                           blocks=meeting_blocks(texts, team, meeting))
+                           blocks=meeting_blocks(texts, team, meeting,
+                                                 review_section(services, team, meeting.starts_at)))
     except SlackApiError as error:
         logger.warning("chat.update failed: %s", error.response.get("error"))
 
@@ -41,7 +44,8 @@ def open_meeting(client: WebClient, services: Services, team: TeamProfile, start
     posted = post_in_channel(client, team.channel_id,
                              text=texts.t("meeting.agenda_header", team=team.name,
                                           when=when(texts, meeting.starts_at, team.timezone)),
-                             blocks=meeting_blocks(texts, team, meeting))
+                             blocks=meeting_blocks(texts, team, meeting,
+                                                   review_section(services, team, meeting.starts_at)))
     if posted is None:
         raise RuntimeError("could not post the meeting's agenda")
     services.meetings.attach_message(meeting.id, team.channel_id, posted["ts"])
@@ -75,4 +79,5 @@ def close_meeting(client: WebClient, services: Services, team: TeamProfile, meet
                     text=texts.t("meeting.minutes_header", team=team.name,
                                  when=when(texts, meeting.starts_at, team.timezone)),
                     blocks=minutes_blocks(texts, team, meeting, minutes), **thread)
+    post_prompts(client, services, team, meeting)  # reflection questions and a Reflect button, in the thread
     return True

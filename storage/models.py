@@ -204,10 +204,12 @@ class ScheduledNotice(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # No index of its own: the unique constraint below starts with team_id.
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
-    # agenda_preview | reminder | meeting_start | item_ending | meeting_end
+    # agenda_preview | reminder | meeting_start | item_ending | meeting_end | commitment_due
     kind: Mapped[str] = mapped_column(String(30))
-    occurrence_at: Mapped[datetime] = mapped_column(UTCDateTime())  # the meeting's start
-    ref: Mapped[int] = mapped_column(Integer, default=0)  # e.g. the agenda item index for item_ending
+    # the meeting's start (commitment_due: the start of the due date in the team's timezone)
+    occurrence_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # e.g. the agenda item index for item_ending, the commitment's id for commitment_due
+    ref: Mapped[int] = mapped_column(Integer, default=0)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     status: Mapped[str] = mapped_column(String(20), default="pending")
@@ -305,6 +307,8 @@ class Reflection(Base):
     prompt: Mapped[str] = mapped_column(Text, default="")  # the question answered, as it was shown
     text: Mapped[str] = mapped_column(Text)
     shared: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The shared copy posted in the team's channel (or meeting thread): removed when the reflection is.
+    message_ts: Mapped[str | None] = mapped_column(String(32), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -3,11 +3,13 @@
 Works on the long results table of `bot.assessments.readers` (one row per student and item). Only
 rows with status "scored" count: missing and excused scores are not zeros, they add neither points
 nor max points. Everything is vectorised (factorize + bincount), so a million rows take well under
-a second.
+a second. Text columns may be plain objects (as the readers and the database give them) or
+categoricals, whose codes are used as they are (not factorized again); the figures are the same.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 from dataclasses import dataclass, field
@@ -69,58 +71,132 @@ def _below(percent: np.ndarray, thresholds: Thresholds) -> np.ndarray:
     return np.round(percent, _COMPARE_DECIMALS) < thresholds.intervention_below
 
 
-def _first_per_code(codes: np.ndarray, values: pd.Series, count: int) -> np.ndarray:
-    """The first non-blank value of `values` for each code 0..count-1 (None when all are blank).
+def _is_categorical(column: pd.Series) -> bool:
+    return isinstance(column.dtype, pd.CategoricalDtype)
 
-    Only the picked rows are converted, so the column itself is never factorized.
-    """
-    rows = np.flatnonzero(values.notna().to_numpy(dtype=bool) & (codes >= 0))
+
+def _is_scored(status: pd.Series) -> np.ndarray:
+    """Rows whose status is "scored" (blank: not scored)."""
+    if status.dtype == object:
+        # numpy compares plain objects three times faster than pandas; a value that cannot say
+        # whether it equals "scored" (pd.NA) makes it give up, and pandas (blank: False) decides.
+        with contextlib.suppress(TypeError):
+            return np.equal(status.to_numpy(), "scored")
+    return (status == "scored").to_numpy(dtype=bool, na_value=False)
+
+
+def _first_rows(codes: np.ndarray, count: int) -> np.ndarray:
+    """The first row of each code 0..count-1 (-1 for a code no row has); code -1 (blank) is left out."""
     first = np.full(count, -1, dtype=np.int64)
+    valid = codes >= 0
     # Repeated indices keep the last value assigned: reversed, that is the first occurrence.
-    first[codes[rows][::-1]] = rows[::-1]
-    out = np.full(count, None, dtype=object)
-    found = first >= 0
-    out[found] = values.iloc[first[found]].to_numpy(dtype=object)
-    return out
-
-
-def _first_code(codes: np.ndarray, value_codes: np.ndarray, count: int) -> np.ndarray:
-    """Like `_first_per_code` for values already factorized (-1 for blank, and for none found)."""
-    rows = np.flatnonzero((value_codes >= 0) & (codes >= 0))
-    first = np.full(count, -1, dtype=np.int64)
-    first[codes[rows][::-1]] = value_codes[rows][::-1]
+    if valid.all():
+        first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
+    else:
+        rows = np.flatnonzero(valid)
+        first[codes[rows][::-1]] = rows[::-1]
     return first
 
 
-def _grouped(codes: np.ndarray, count: int, points: np.ndarray, max_points: np.ndarray,
-             scored: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    keep = scored & (codes >= 0)
-    return (np.bincount(codes[keep], weights=points[keep], minlength=count),
-            np.bincount(codes[keep], weights=max_points[keep], minlength=count))
+# The functions below look for each code's first non-blank value. They never factorize the values
+# nor (as a rule) check them for blanks row by row: they look at each code's first row (`first`,
+# from `_first_rows`), then only at the rows of the codes whose value there is blank.
+
+
+def _first_per_code(codes: np.ndarray, values: pd.Series, count: int, first: np.ndarray) -> np.ndarray:
+    """The first non-blank value of `values` for each code 0..count-1 (None when all are blank)."""
+    out = np.full(count, None, dtype=object)
+    if _is_categorical(values):
+        value_codes = _first_code(codes, np.asarray(values.cat.codes), count, first)
+        found = value_codes >= 0
+        out[found] = np.asarray(values.cat.categories, dtype=object)[value_codes[found]]
+        return out
+    found = np.flatnonzero(first >= 0)
+    picked = values.iloc[first[found]].to_numpy(dtype=object)
+    blank = pd.isna(picked)
+    out[found[~blank]] = picked[~blank]
+    if blank.any():
+        rows = _rows_of(codes, found[blank], count)
+        rows = rows[values.iloc[rows].notna().to_numpy(dtype=bool)]
+        later = np.full(count, -1, dtype=np.int64)
+        later[codes[rows][::-1]] = rows[::-1]
+        again = np.flatnonzero(later >= 0)
+        out[again] = values.iloc[later[again]].to_numpy(dtype=object)
+    return out
+
+
+def _first_code(codes: np.ndarray, value_codes: np.ndarray, count: int, first: np.ndarray) -> np.ndarray:
+    """Like `_first_per_code` for values already factorized (-1 for blank, and for none found)."""
+    out = np.full(count, -1, dtype=np.int64)
+    found = np.flatnonzero(first >= 0)
+    out[found] = value_codes[first[found]]
+    blank = found[out[found] < 0]
+    if len(blank):
+        rows = _rows_of(codes, blank, count)
+        rows = rows[value_codes[rows] >= 0]
+        later = np.full(count, -1, dtype=np.int64)
+        later[codes[rows][::-1]] = value_codes[rows][::-1]
+        out[blank] = later[blank]
+    return out
+
+
+def _rows_of(codes: np.ndarray, wanted_codes: np.ndarray, count: int) -> np.ndarray:
+    """The rows whose code is one of `wanted_codes`, in order."""
+    wanted = np.zeros(count + 1, dtype=bool)  # the extra last entry is code -1's: never wanted
+    wanted[wanted_codes] = True
+    return np.flatnonzero(wanted[codes])
+
+
+def _grouped(codes: np.ndarray, count: int, points: np.ndarray,
+             max_points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Points and max points per code 0..count-1, over scored rows only (code -1 left out)."""
+    keep = codes >= 0
+    if not keep.all():
+        codes, points, max_points = codes[keep], points[keep], max_points[keep]
+    return (np.bincount(codes, weights=points, minlength=count),
+            np.bincount(codes, weights=max_points, minlength=count))
 
 
 def _below_counts(outer: np.ndarray, n_outer: int, student: np.ndarray, n_students: int,
-                  points: np.ndarray, max_points: np.ndarray, scored: np.ndarray,
-                  thresholds: Thresholds) -> np.ndarray:
-    """Per outer code (standard or item): students whose percent on it is below the threshold."""
-    keep = scored & (outer >= 0)
+                  points: np.ndarray, max_points: np.ndarray, thresholds: Thresholds) -> np.ndarray:
+    """Per outer code (standard or item): students whose percent on it is below the threshold.
+
+    Over scored rows only, as `_grouped`.
+    """
+    keep = outer >= 0
     if not keep.any():
         return np.zeros(n_outer, dtype=np.int64)
-    pair = outer[keep].astype(np.int64) * n_students + student[keep]
+    if not keep.all():
+        outer, student, points, max_points = outer[keep], student[keep], points[keep], max_points[keep]
+    pair = outer.astype(np.int64, copy=False) * n_students + student
     if n_outer * n_students <= DENSE_PAIRS:
-        pair_points = np.bincount(pair, weights=points[keep], minlength=n_outer * n_students)
-        pair_max = np.bincount(pair, weights=max_points[keep], minlength=n_outer * n_students)
+        pair_points = np.bincount(pair, weights=points, minlength=n_outer * n_students)
+        pair_max = np.bincount(pair, weights=max_points, minlength=n_outer * n_students)
         below = _below(_percent(pair_points, pair_max), thresholds)
         return np.bincount(np.flatnonzero(below) // n_students, minlength=n_outer).astype(np.int64)
     pair_codes, pairs = pd.factorize(pair)
-    pair_points = np.bincount(pair_codes, weights=points[keep], minlength=len(pairs))
-    pair_max = np.bincount(pair_codes, weights=max_points[keep], minlength=len(pairs))
+    pair_points = np.bincount(pair_codes, weights=points, minlength=len(pairs))
+    pair_max = np.bincount(pair_codes, weights=max_points, minlength=len(pairs))
     below = _below(_percent(pair_points, pair_max), thresholds)
     return np.bincount(np.asarray(pairs)[below] // n_students, minlength=n_outer).astype(np.int64)
 
 
 def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes (-1 for blank) and the distinct values, in order of first appearance."""
+    """Integer codes (-1 for blank) and the distinct values, in order of first appearance.
+
+    A categorical column is not factorized again: its codes are renumbered in order of first
+    appearance and the categories no row uses are left out, so the result is the one the same
+    column as plain objects gives.
+    """
+    if _is_categorical(column):
+        raw = np.asarray(column.cat.codes)
+        categories = np.asarray(column.cat.categories, dtype=object)
+        first = _first_rows(raw, len(categories))
+        used = np.flatnonzero(first >= 0)
+        order = used[np.argsort(first[used], kind="stable")]
+        renumber = np.full(len(categories) + 1, -1, dtype=np.int64)  # the extra last entry: -1 stays -1
+        renumber[order] = np.arange(len(order))
+        return renumber[raw], categories[order]
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
     return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object)
 
@@ -136,22 +212,32 @@ def analyse(table_results: pd.DataFrame, thresholds: Thresholds = Thresholds()) 
     df = table_results
     points = pd.to_numeric(df["score"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
     max_points = pd.to_numeric(df["max_points"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-    scored = ((df["status"] == "scored").to_numpy(dtype=bool, na_value=False)
-              & ~np.isnan(points) & ~np.isnan(max_points))
-    has_section = "section" in df.columns and bool(df["section"].notna().any())
+    scored = _is_scored(df["status"]) & ~np.isnan(points) & ~np.isnan(max_points)
+    # Only scored rows add up: pick them once (in row order, so every sum adds in the same order).
+    scored_rows = np.flatnonzero(scored)
+    points, max_points = points[scored_rows], max_points[scored_rows]
 
     student, student_names = _codes(df["student"])
     n_students = len(student_names)
-    s_points, s_max = _grouped(student, n_students, points, max_points, scored)
+    student_scored = student[scored_rows]
+    s_points, s_max = _grouped(student_scored, n_students, points, max_points)
     s_percent = _percent(s_points, s_max)
     analysed = ~np.isnan(s_percent)
 
+    # Some row has a section if some student has one; else only rows without a student could have
+    # one, and only then is the whole column checked.
+    student_first = _first_rows(student, n_students)
+    sections = (_first_per_code(student, df["section"], n_students, student_first) if "section" in df.columns
+                else None)
+    has_section = sections is not None and (any(s is not None for s in sections) or (
+        bool((student < 0).any()) and bool(df["section"].notna().any())))
     students = pd.DataFrame({
         "student": student_names.astype(str),
-        "teacher": _first_per_code(student, df["teacher"], n_students) if "teacher" in df else None,
+        "teacher": (_first_per_code(student, df["teacher"], n_students, student_first) if "teacher" in df
+                    else None),
     })
     if has_section:
-        students["section"] = _first_per_code(student, df["section"], n_students)
+        students["section"] = sections
     students["points"] = s_points
     students["max_points"] = s_max
     students["percent"] = s_percent
@@ -164,25 +250,28 @@ def analyse(table_results: pd.DataFrame, thresholds: Thresholds = Thresholds()) 
 
     standard, standard_names = _codes(df["standard"]) if "standard" in df else (np.full(len(df), -1), np.array([]))
     n_standards = len(standard_names)
-    st_points, st_max = _grouped(standard, n_standards, points, max_points, scored)
+    standard_scored = standard[scored_rows]
+    st_points, st_max = _grouped(standard_scored, n_standards, points, max_points)
     standards = pd.DataFrame({
         "standard": standard_names.astype(str),
         "percent": _percent(st_points, st_max),
-        "below": _below_counts(standard, n_standards, student, n_students, points, max_points, scored, thresholds),
+        "below": _below_counts(standard_scored, n_standards, student_scored, n_students, points, max_points,
+                               thresholds),
     })
     standards = natural_sorted(standards.loc[st_max > 0], "standard")
 
     item, item_names = _codes(df["item"])
     n_items = len(item_names)
-    it_points, it_max = _grouped(item, n_items, points, max_points, scored)
+    item_scored = item[scored_rows]
+    it_points, it_max = _grouped(item_scored, n_items, points, max_points)
     item_standard = np.full(n_items, None, dtype=object)
-    first_standard = _first_code(item, standard, n_items)
+    first_standard = _first_code(item, standard, n_items, _first_rows(item, n_items))
     item_standard[first_standard >= 0] = standard_names[first_standard[first_standard >= 0]]
     items = pd.DataFrame({
         "item": item_names.astype(str),
         "standard": item_standard,
         "percent": _percent(it_points, it_max),
-        "below": _below_counts(item, n_items, student, n_students, points, max_points, scored, thresholds),
+        "below": _below_counts(item_scored, n_items, student_scored, n_students, points, max_points, thresholds),
         "order": np.arange(n_items),
     })
     items = (items.loc[it_max > 0].sort_values(["percent", "order"], kind="stable")
@@ -222,6 +311,14 @@ def _float(value: float) -> float | None:
     return None if math.isnan(value) else value
 
 
+def _floats(values: Any) -> list[float | None]:
+    """`_float` of each of `values` rounded by `rounded_1`, for a whole column at once."""
+    rounded = rounded_1(values)
+    out = rounded.astype(object)
+    out[np.isnan(rounded)] = None
+    return out.tolist()
+
+
 def _text(value: Any) -> str | None:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return None
@@ -246,12 +343,16 @@ def _jsonable(value: Any) -> Any:
 def to_json(analysis: Analysis, format: str, warnings: list) -> dict[str, Any]:
     """The analysis as plain JSON-ready data; percents 0-100 rounded to 1 decimal."""
     s = analysis.students
+    # One entry per student (tens of thousands in a big file): whole columns converted at once, and
+    # per value only what a str (the rule) does not already give.
     students = [
-        {"name": str(name), "teacher": _text(teacher), "points": _float(points), "max_points": _float(max_points),
-         "percent": _float(percent), "group": str(group)}
+        {"name": name, "teacher": teacher, "points": points, "max_points": max_points, "percent": percent,
+         "group": group}
         for name, teacher, points, max_points, percent, group in zip(
-            s["student"].tolist(), s["teacher"].tolist(), rounded_1(s["points"]).tolist(),
-            rounded_1(s["max_points"]).tolist(), rounded_1(s["percent"]).tolist(), s["group"].tolist(), strict=True)
+            [v if type(v) is str else str(v) for v in s["student"].tolist()],
+            [v if type(v) is str else _text(v) for v in s["teacher"].tolist()],
+            _floats(s["points"]), _floats(s["max_points"]), _floats(s["percent"]),
+            [v if type(v) is str else str(v) for v in s["group"].tolist()], strict=True)
     ]
     standards = [{"standard": str(name), "percent": _number(percent), "below": int(below)}
                  for name, percent, below in analysis.standards[["standard", "percent", "below"]].itertuples(

@@ -143,7 +143,8 @@ def run_analyze(args: argparse.Namespace) -> int:
         data = to_json(analysis, table.format, warnings)
         for entry in data["warnings"]:
             entry["message"] = read_message(texts, entry["key"], entry["params"], path.name, warning=True)
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        # Indented for a person at a terminal; one compact line (C-speed encoder) into a pipe or file.
+        print(json.dumps(data, ensure_ascii=False, indent=2 if sys.stdout.isatty() else None))
     else:
         print(summary(texts, analysis, table.format, warnings, path.name))
 

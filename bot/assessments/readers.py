@@ -8,6 +8,7 @@ no other exception leaves `read_results`. Nothing is added to what the export ga
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import io
@@ -266,6 +267,62 @@ def _xlsx_grid(data: bytes) -> list[list[Cell]]:
         workbook.close()
 
 
+def _xls_grid(data: bytes) -> list[list[Cell]]:
+    """The first non-empty sheet of an old Excel (.xls, BIFF) workbook, cells as `_xlsx_grid` gives them."""
+    import datetime as dt
+
+    import xlrd
+
+    try:
+        # xlrd prints its warnings to stdout unless told otherwise: keep them out of `analyze --json`.
+        workbook = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True,
+                                      logfile=io.StringIO(), verbosity=0)
+    except xlrd.XLRDError as error:
+        if "find workbook in OLE2" in str(error):  # an old Word or PowerPoint file, not a workbook
+            raise ReadProblem(ERR + "unreadable", {}) from None
+        raise ReadProblem(ERR + "corrupt_workbook", {}) from None
+    except Exception:
+        raise ReadProblem(ERR + "corrupt_workbook", {}) from None
+    try:
+        for index in range(workbook.nsheets):
+            sheet = workbook.sheet_by_index(index)
+            grid: list[list[Cell]] = []
+            for r in range(sheet.nrows):
+                row: list[Cell] = []
+                for c, cell in enumerate(sheet.row(r)):
+                    kind, value = cell.ctype, cell.value
+                    if kind == xlrd.XL_CELL_NUMBER:
+                        fmt = workbook.format_map.get(workbook.xf_list[sheet.cell_xf_index(r, c)].format_key)
+                        if fmt is not None and "%" in (fmt.format_str or ""):
+                            value = f"{shown(round(float(value) * 100, 9))}%"
+                        else:
+                            value = shown(float(value))
+                    elif kind == xlrd.XL_CELL_DATE:
+                        try:  # as openpyxl: a time of day below 1, else a date and time
+                            y, mo, d, h, mi, sec = xlrd.xldate_as_tuple(value, workbook.datemode)
+                            value = str(dt.time(h, mi, sec) if (y, mo, d) == (0, 0, 0)
+                                        else dt.datetime(y, mo, d, h, mi, sec))
+                        except xlrd.xldate.XLDateError:
+                            value = shown(float(value))
+                    elif kind == xlrd.XL_CELL_BOOLEAN:
+                        value = bool(value)
+                    elif kind == xlrd.XL_CELL_ERROR:
+                        value = xlrd.error_text_from_code.get(value, "#N/A")
+                    elif kind == xlrd.XL_CELL_TEXT:
+                        value = value if value != "" else None
+                    else:  # empty or blank (formatted but empty)
+                        value = None
+                    row.append(value)
+                grid.append(row)
+            if any(text(c) for r in grid for c in r):
+                return grid
+        return []
+    except Exception:
+        raise ReadProblem(ERR + "corrupt_workbook", {}) from None
+    finally:
+        workbook.release_resources()
+
+
 def _decode(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
@@ -319,7 +376,7 @@ def read_grid(data: bytes, filename: str | None = None) -> list[list[Cell]]:
     if not data.strip():
         raise ReadProblem(ERR + "empty", {})
     if data.startswith(b"\xd0\xcf\x11\xe0") or (suffix == ".xls" and not data.startswith(b"PK")):
-        raise ReadProblem(ERR + "old_excel", {})
+        return _xls_grid(data)
     if data.startswith(b"PK"):
         return _xlsx_grid(data)
     if suffix in {".xlsx", ".xlsm"}:
@@ -773,7 +830,8 @@ def read_table(grid: list[list[Cell]], *, column: str | None = None, teacher: st
 # The same detection as `read_table` on the first rows; then `pd.read_csv` with every column as a
 # category, so each distinct cell is cleaned and parsed once, by the same helpers as the slow path,
 # and rows only carry integer codes. Anything this path is not sure of returns None: the slow path
-# reads the file then (and gives the same answer, only slower).
+# reads the file then (and gives the same answer, only slower). A big file is never held as text:
+# the detection reads the start of it, and pandas reads its UTF-8 bytes.
 
 _CSV_FIELD_LIMIT = csv.field_size_limit()
 
@@ -781,14 +839,88 @@ _CSV_FIELD_LIMIT = csv.field_size_limit()
 def _is_text_file(data: bytes, filename: str | None) -> bool:
     """Whether `read_grid` would read `data` as CSV/TSV text."""
     suffix = Path(filename).suffix.lower() if filename else ""
-    if not data.strip() or data.startswith((b"\xd0\xcf\x11\xe0", b"PK")) or suffix in {".xls", ".xlsx", ".xlsm"}:
+    # `not data or data.isspace()` is `not data.strip()` without a copy of the whole file.
+    if (not data or data.isspace() or data.startswith((b"\xd0\xcf\x11\xe0", b"PK"))
+            or suffix in {".xls", ".xlsx", ".xlsm"}):
         return False
     return not data.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"Rar!", b"7z"))
 
 
+_UTF8_BOM = b"\xef\xbb\xbf"
+_HEAD_BYTES = 1 << 16  # `_decode` checks the first 4,096 bytes and 8,192 characters: 64 KiB hold both
+_CHECK_BYTES = 1 << 18
+
+
+def _is_utf8(data: bytes) -> bool:
+    """Whether `data` decodes as UTF-8, checked piece by piece (a big file is never held as text)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    try:
+        for at in range(0, len(view), _CHECK_BYTES):
+            decoder.decode(view[at:at + _CHECK_BYTES])
+        decoder.decode(b"", True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _char_boundary(data: bytes, size: int) -> int:
+    """The largest cut <= `size` of UTF-8 `data` that does not split a character."""
+    if size >= len(data):
+        return len(data)
+    while size > 0 and 0x80 <= data[size] < 0xC0:  # a continuation byte
+        size -= 1
+    return size
+
+
+def _utf8_text(data: bytes) -> bytes | None:
+    """The text `_decode` makes of `data`, as UTF-8 bytes; None when it holds a NUL. Raises as `_decode`.
+
+    A UTF-8 file is checked but not decoded: `_decode` only sees its start (its checks read the
+    first 4,096 bytes and 8,192 characters), and its bytes (without the BOM) are already the text.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or not _is_utf8(data):
+        content = _decode(data)
+        return None if "\x00" in content else content.encode("utf-8")
+    _decode(data[:_char_boundary(data, _HEAD_BYTES)])
+    body = data[len(_UTF8_BOM):] if data.startswith(_UTF8_BOM) else data
+    return None if b"\x00" in body else body
+
+
+def _text_head(body: bytes) -> tuple[str, list[list[Cell]]] | None:
+    """The separator `_sniff` finds and the first HEADER_SEARCH_ROWS + 1 records csv.reader reads.
+
+    Read from the start of the text only, grown until it holds the 50 lines `_sniff` looks at and
+    those records whole (or is the whole text). None when csv.reader refuses them.
+    """
+    size = _HEAD_BYTES
+    while True:
+        whole = size >= len(body)
+        prefix = body[:_char_boundary(body, size)].decode("utf-8")
+        if whole or len(prefix.splitlines()) > 50:  # then its first 50 lines are whole
+            sep = _sniff(prefix)
+            buffer = io.StringIO(prefix, newline="")
+            head: list[list[Cell]] = []
+            try:
+                for row in csv.reader(buffer, delimiter=sep):
+                    head.append(list(row))
+                    if len(head) > HEADER_SEARCH_ROWS:
+                        break
+            except csv.Error:
+                return None
+            # The last record is whole when its line break came before the end of the prefix.
+            if whole or (len(head) > HEADER_SEARCH_ROWS and buffer.tell() < len(prefix)):
+                return sep, head
+        size *= 2
+
+
 @dataclass
 class _Column:
-    """A categorical column: per-row codes into `cells` (the distinct raw cells) and `texts` (as `text`)."""
+    """A categorical column: per-row codes into `cells` (the distinct raw cells) and `texts` (as `text`).
+
+    `codes` are pandas' own (int8, int16...), not copied. Code -1 (no cell: a short row) picks the
+    last entry of `cells`, an empty cell, since numpy and Python both read index -1 from the end.
+    """
 
     codes: Any
     cells: list[str]
@@ -799,15 +931,17 @@ class _Column:
         import numpy as np
 
         categorical = series.array
-        cells = [str(c) for c in categorical.categories] + [""]  # code -1 (none seen) is an empty cell
-        codes = np.asarray(categorical.codes, dtype=np.int64).copy()
-        codes[codes < 0] = len(cells) - 1
-        return cls(codes, cells, np.array([text(c) for c in cells], dtype=object))
+        cells = [c if type(c) is str else str(c) for c in categorical.categories.tolist()]
+        cells.append("")  # code -1 (none seen) is an empty cell
+        # `text` of a str, without a call per distinct cell (a big file has tens of thousands).
+        texts = [c.replace("\u00a0", " ").strip() for c in cells]
+        return cls(np.asarray(categorical.codes), cells, np.array(texts, dtype=object))
 
-    def filled(self) -> Any:
+    def filled(self, rows: Any = slice(None)) -> Any:
+        """Whether the cells of `rows` hold something (a new array)."""
         import numpy as np
 
-        return np.array([bool(t) for t in self.texts], dtype=bool)[self.codes]
+        return np.array([bool(t) for t in self.texts], dtype=bool)[self.codes[rows]]
 
     def values(self, rows: Any) -> Any:
         """`_or_none` of the cells of `rows`, as an object array sharing the distinct strings."""
@@ -822,19 +956,13 @@ def _read_long_fast(data: bytes, filename: str | None, teacher: str | None = Non
 
     if not _is_text_file(data, filename):
         return None
-    content = _decode(data)
-    if not content or content.isspace() or "\x00" in content:
+    body = _utf8_text(data)
+    if body is None:
         return None
-    prefix = content[:1 << 16]
-    sep = _sniff(prefix if len(prefix.splitlines()) > 50 else content)  # `_sniff` looks at 50 lines
-    try:
-        head: list[list[Cell]] = []
-        for row in csv.reader(io.StringIO(content, newline=""), delimiter=sep):
-            head.append(list(row))
-            if len(head) > HEADER_SEARCH_ROWS:
-                break
-    except csv.Error:
+    found = _text_head(body)
+    if found is None:
         return None
+    sep, head = found
     head = _trim(head)
     first = next((i for i, row in enumerate(head) if row), None)
     if first is None:
@@ -856,12 +984,13 @@ def _read_long_fast(data: bytes, filename: str | None, teacher: str | None = Non
         return None
     width = max(len(row) for row in head)
     try:
-        frame = pd.read_csv(io.StringIO(content, newline=""), sep=sep, header=None, names=list(range(width)),
+        # UTF-8 bytes, not a StringIO of the text: pandas would encode the text back to bytes.
+        frame = pd.read_csv(io.BytesIO(body), sep=sep, header=None, names=list(range(width)), encoding="utf-8",
                             dtype="category", keep_default_na=False, na_filter=False, skip_blank_lines=False,
                             engine="c", quotechar='"', doublequote=True)
     except Exception:
         return None
-    del content
+    del body
     columns = [_Column.of(frame[c]) for c in frame.columns]
     n_rows = len(frame)
     del frame
@@ -889,19 +1018,21 @@ def _long_from_columns(columns: list[_Column], n_rows: int, start: int, cols: di
     headers = [text(col.cells[col.codes[start]]) for col in columns] if n_rows > start else []
     score_title = headers[cols["score"]]
     max_title = headers[cols["max"]] if "max" in cols else ""
-    after = np.arange(n_rows) > start
-    filled = np.zeros(n_rows, dtype=bool)
-    for col in columns:
-        filled |= col.filled()
-    candidate = after & filled
     student_col, item_col = columns[cols["student"]], columns[cols["item"]]
-    has_student = student_col.filled()
+    keep = student_col.filled()  # the rows after the header with a student
+    keep[:start + 1] = False
+    # The other rows after the header: a warning for each one with something in it (only these rows
+    # are looked at in every column: in a big file they are few).
+    nameless = np.flatnonzero(~keep)
+    nameless = nameless[nameless > start]
+    something = np.zeros(len(nameless), dtype=bool)
+    for col in columns:
+        something |= col.filled(nameless)
     warnings: list[tuple[str, dict[str, object]]] = [
-        (WARN + "row_without_name", {"row": int(i) + 1}) for i in np.flatnonzero(candidate & ~has_student)]
-    keep = candidate & has_student
+        (WARN + "row_without_name", {"row": int(i) + 1}) for i in nameless[something]]
     no_item = keep & ~item_col.filled()
 
-    maxima: Any = None
+    per_cell: Any = None  # the max of each distinct max cell (NaN: not a max)
     bad = no_item
     if "max" in cols:
         max_col = columns[cols["max"]]
@@ -909,8 +1040,7 @@ def _long_from_columns(columns: list[_Column], n_rows: int, start: int, cols: di
         for code, cell in enumerate(max_col.cells):
             with contextlib.suppress(ReadProblem):
                 per_cell[code] = parse_max(cell, row=0, column=max_title)
-        maxima = per_cell[max_col.codes]
-        bad = no_item | (keep & np.isnan(maxima))
+        bad = no_item | (keep & np.isnan(per_cell)[max_col.codes])
     if bad.any():
         index = int(np.flatnonzero(bad)[0])
         if no_item[index]:
@@ -918,7 +1048,10 @@ def _long_from_columns(columns: list[_Column], n_rows: int, start: int, cols: di
         parse_max(columns[cols["max"]].cells[columns[cols["max"]].codes[index]], row=index + 1, column=max_title)
         raise AssertionError("unreachable")  # parse_max raised above
 
-    rows = np.flatnonzero(keep)
+    rows: Any = np.flatnonzero(keep)
+    n_kept = len(rows)
+    if n_kept and int(rows[-1]) - int(rows[0]) + 1 == n_kept:  # one run of rows, as a rule: slices are views
+        rows = slice(int(rows[0]), int(rows[-1]) + 1)
     score_col = columns[cols["score"]]
     score_codes = score_col.codes[rows]
     if "max" not in cols:
@@ -927,9 +1060,9 @@ def _long_from_columns(columns: list[_Column], n_rows: int, start: int, cols: di
         if not _binary(score_col.cells[code] for code in np.flatnonzero(used)):
             raise ReadProblem(ERR + "no_max", {"column": score_title})
         warnings.append((WARN + "assumed_binary", {"column": score_title}))
-        row_max = np.ones(len(rows))
+        row_max = np.ones(n_kept)
     else:
-        row_max = maxima[rows]
+        row_max = per_cell[columns[cols["max"]].codes[rows]]
 
     # Each distinct score cell once: its number and status, or that it is wrong whatever the max.
     numbers = np.full(len(score_col.cells), np.nan)
@@ -947,27 +1080,33 @@ def _long_from_columns(columns: list[_Column], n_rows: int, start: int, cols: di
         failing = wrong[score_codes] | (row_scores > row_max + 1e-9)
     if failing.any():
         at = int(np.flatnonzero(failing)[0])
-        parse_score(score_col.cells[score_codes[at]], row=int(rows[at]) + 1, column=score_title,
+        row = rows.start + at if isinstance(rows, slice) else int(rows[at])
+        parse_score(score_col.cells[score_codes[at]], row=row + 1, column=score_title,
                     max_points=float(row_max[at]))
         raise AssertionError("unreachable")  # parse_score raised above
-    if len(rows) == 0:
+    if n_kept == 0:
         raise ReadProblem(ERR + "no_students", {})
 
     def role(name: str, default: str | None) -> Any:
         if name in cols:
             return columns[cols[name]].values(rows)
-        return np.full(len(rows), default, dtype=object)
+        return np.full(n_kept, default, dtype=object)
+
+    # Every array here is new and only the frame holds it: copy=False keeps pandas from copying each
+    # one and from stacking the six object columns into one block (a second copy of them all).
+    def column(values: Any, dtype: str | type) -> pd.Series:
+        return pd.Series(values, dtype=dtype, copy=False)
 
     results = pd.DataFrame({
-        "student": pd.Series(student_col.values(rows), dtype=object),
-        "teacher": pd.Series(role("teacher", teacher), dtype=object),
-        "section": pd.Series(role("section", None), dtype=object),
-        "item": pd.Series(item_col.values(rows), dtype=object),
-        "standard": pd.Series(role("standard", None), dtype=object),
-        "score": pd.Series(row_scores, dtype="float64"),
-        "max_points": pd.Series(row_max, dtype="float64"),
-        "status": pd.Series(statuses[score_codes], dtype=object),
-    }, columns=RESULT_COLUMNS)
+        "student": column(student_col.values(rows), object),
+        "teacher": column(role("teacher", teacher), object),
+        "section": column(role("section", None), object),
+        "item": column(item_col.values(rows), object),
+        "standard": column(role("standard", None), object),
+        "score": column(row_scores, "float64"),
+        "max_points": column(row_max, "float64"),
+        "status": column(statuses[score_codes], object),
+    }, columns=RESULT_COLUMNS, copy=False)
     return ResultTable("long", results, warnings, [])
 
 

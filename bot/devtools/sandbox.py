@@ -82,17 +82,21 @@ MULTI_INPUTS = (
     "multi_static_select", "checkboxes", "multi_external_select", "multi_users_select",
     "multi_conversations_select", "multi_channels_select",
 )
-# The scheduler's notice kinds, in the order of a meeting, and the short names :fire takes for them
-# (besides the kind itself and the words in sandbox.fire.aliases.<kind> of the session's language).
-NOTICE_KINDS = ("agenda_preview", "reminder", "meeting_start", "item_ending", "meeting_end")
+# The scheduler's notice kinds, in the order of a meeting (then a commitment's due-date reminder), and
+# the short names :fire takes for them (besides the kind itself and the words in
+# sandbox.fire.aliases.<kind> of the session's language).
+NOTICE_KINDS = ("agenda_preview", "reminder", "meeting_start", "item_ending", "meeting_end", "commitment_due")
 KIND_ALIASES = {
     "preview": "agenda_preview", "agenda": "agenda_preview",
     "reminder": "reminder", "remind": "reminder",
     "start": "meeting_start", "meeting": "meeting_start",
     "nudge": "item_ending", "timebox": "item_ending",
     "end": "meeting_end",
+    "commitment": "commitment_due", "commit": "commitment_due",
 }
-SHORT_KINDS = ("preview", "reminder", "start", "nudge", "end")
+SHORT_KINDS = ("preview", "reminder", "start", "nudge", "end", "commitment")
+# Someone typed as @name in a slash command (Slack escapes it: the `/plc` command has should_escape).
+_TYPED_MENTION = re.compile(r"(?<![<\w])@([A-Za-z0-9_-]+)")
 # The state.values key each selecting element reports its choice under.
 _SELECTED_KEY = {
     "users_select": "selected_user",
@@ -337,6 +341,16 @@ def _options(element: dict[str, Any]) -> list[tuple[str | None, dict[str, Any]]]
     return found
 
 
+def _path_and_text(rest: str) -> tuple[str, str]:
+    """`PATH text` or `"PATH with spaces" text` -> (path, text)."""
+    rest = rest.strip()
+    close = rest.find(rest[0], 1) if rest[:1] in ("'", '"') else -1
+    if close > 0:
+        return rest[1:close].strip(), rest[close + 1:].strip()
+    path, _, text = rest.partition(" ")
+    return path, text.strip()
+
+
 class Renderer:
     """Block Kit and mrkdwn to plain text lines; buttons get numbers through `register`."""
 
@@ -466,6 +480,14 @@ class Renderer:
                           "selected_option": option}
                 parts.append(f"[{self.register(label, action, place)}] {label}")
             return "  ".join(parts)
+        if kind == "static_select" and place is not None and place.kind in ("message", "reply"):
+            parts = [self.texts.t("sandbox.render.menu", text=self.text_of(element.get("placeholder")))]
+            for _group, option in _options(element):
+                label = self.text_of(option.get("text"))
+                action = {"type": "static_select", "action_id": element.get("action_id", ""), "block_id": block_id,
+                          "selected_option": option}
+                parts.append(f"[{self.register(label, action, place)}] {label}")
+            return "  ".join(parts)
         if kind == "image":
             return self.texts.t("sandbox.render.image", alt=element.get("alt_text", ""))
         shown = self.text_of(element.get("placeholder")) or self.text_of(element.get("text")) or str(kind)
@@ -507,6 +529,7 @@ class Sandbox:
         self.current = YOU
         self.buttons: dict[int, Button] = {}
         self.messages: list[ShownMessage] = []
+        self.menu_choices: dict[tuple[str | None, str | None], dict[str, dict[str, Any]]] = {}  # state.values
         self.modals: list[Frame] = []
         self.seen_calls = 0
         self.shown = False  # whether anything was printed for the request being handled
@@ -638,18 +661,23 @@ class Sandbox:
         if name == "help":
             self.say(self.t("sandbox.help", channel=CHANNEL_NAME))
         elif name == "click":
-            if rest.isdigit():
-                self.click(int(rest))
+            labelled = self.button_labelled(rest) if rest and not rest.isdigit() else None
+            if rest.isdigit() or labelled is not None:
+                self.click(int(rest) if rest.isdigit() else labelled or 0)
             else:
                 self.warn(self.t("sandbox.errors.usage", usage=self.t("sandbox.usage.click")))
         elif name == "thread":
             self.thread_reply(rest)
+        elif name == "share":
+            self.share_file(rest)
         elif name in ("join", "leave"):
             self.membership(name, rest)
         elif name == "as":
             self.speak_as(rest)
         elif name == "users":
             self.list_users()
+        elif name == "home":
+            self.open_home()
         elif name == "calls":
             self.list_calls()
         elif name == "due":
@@ -730,11 +758,21 @@ class Sandbox:
         self.shown = False
 
     # ------------------------------------------------------------------ things the person does
+    def escape_mentions(self, text: str) -> str:
+        """`@maria` -> `<@U…|maria>` for the people of the workspace, as Slack sends a slash command's text."""
+
+        def replace(match: re.Match[str]) -> str:
+            person = self.find_user(match.group(1))
+            return f"<@{person.id}|{person.name}>" if person else match.group(0)
+
+        return _TYPED_MENTION.sub(replace, text)
+
     def slash_command(self, text: str) -> None:
         command, _, rest = text.partition(" ")
         self.shown = False
         response = self.send(lambda: self.sender.slash_command(
-            command, rest.strip(), user_id=self.current, channel_id=CHANNEL_ID, channel_name=CHANNEL_NAME,
+            command, self.escape_mentions(rest.strip()), user_id=self.current, channel_id=CHANNEL_ID,
+            channel_name=CHANNEL_NAME,
             user_name=self.user_name(self.current),
         ))
         body = self.reply_body(response)
@@ -807,6 +845,32 @@ class Sandbox:
             return
         self.post_message(text.strip(), thread_of=shown)
 
+    def share_file(self, rest: str) -> None:
+        """A file from this computer shared into the channel with a message (Slack's `file_share`)."""
+        path_text, text = _path_and_text(rest)
+        if not path_text:
+            self.warn(self.t("sandbox.errors.usage", usage=self.t("sandbox.usage.share")))
+            return
+        path = Path(path_text).expanduser()
+        try:
+            content = path.read_bytes()
+        except OSError as error:
+            self.warn(self.t("sandbox.modal.bad_file", path=path_text, error=error.strerror or type(error).__name__))
+            return
+        file_obj = self.emulator.add_file(path.name, content, user_id=self.current)
+        ts = self.new_ts()
+        event: dict[str, Any] = {
+            "type": "message", "subtype": "file_share", "text": text, "files": [file_obj], "upload": True,
+            "user": self.current, "display_as_bot": False, "ts": ts, "client_msg_id": str(uuid.uuid4()),
+            "channel": CHANNEL_ID, "event_ts": ts, "channel_type": "channel",
+        }
+        self._store_person_message(event)
+        shown = self.remember_message(CHANNEL_ID, ts, None)
+        self.note(self.t("sandbox.shared", number=shown.number, file=path.name))
+        self.shown = False
+        self.send(lambda: self.sender.event(event))
+        self.show_new_calls()
+
     def click(self, number: int) -> None:
         button = self.buttons.get(number)
         if button is None:
@@ -823,8 +887,14 @@ class Sandbox:
         if self.modals:
             self.warn(self.t("sandbox.errors.form_open"))
             return
-        self.note(self.t("sandbox.pressed", label=button.label))
         action = dict(button.action)
+        state = self.menu_choices.setdefault((place.channel_id, place.ts), {})
+        if action.get("type") == "static_select":  # a choice in a message's menu: the message keeps it
+            self.note(self.t("sandbox.chose", label=button.label))
+            chosen = _selection("static_select", [action["selected_option"]], False)
+            state.setdefault(str(action["block_id"]), {})[str(action["action_id"])] = chosen
+        else:
+            self.note(self.t("sandbox.pressed", label=button.label))
         if place.kind == "message":
             message = next((m for m in self.emulator.messages(place.channel_id or CHANNEL_ID)
                             if m.get("ts") == place.ts), None)
@@ -832,7 +902,7 @@ class Sandbox:
                 self.warn(self.t("sandbox.errors.button_gone"))
                 return
             response = self.send(lambda: self.sender.block_actions(
-                [action], user_id=self.current, channel_id=place.channel_id, message=message))
+                [action], user_id=self.current, channel_id=place.channel_id, message=message, state_values=state))
         elif place.kind == "home":
             view = self.emulator.views().get(f"home:{place.user_id}")
             if view is None:
@@ -843,7 +913,8 @@ class Sandbox:
             container = {"type": "message", "message_ts": place.ts, "channel_id": place.channel_id,
                          "is_ephemeral": place.ephemeral}
             response = self.send(lambda: self.sender.block_actions(
-                [action], user_id=self.current, channel_id=place.channel_id, container=container))
+                [action], user_id=self.current, channel_id=place.channel_id, container=container,
+                state_values=state))
         self.shown = False
         self.reply_body(response)
         self.show_new_calls()
@@ -896,6 +967,22 @@ class Sandbox:
             return
         self.current = person.id
         self.note(self.t("sandbox.now_as", name=person.name))
+
+    def button_labelled(self, label: str) -> int | None:
+        """The number of the latest button shown with `label` (so scripts need not count buttons)."""
+        wanted = label.strip().casefold()
+        return max((n for n, b in self.buttons.items() if b.label.strip().casefold() == wanted), default=None)
+
+    def open_home(self) -> None:
+        """The person speaking opens PLC Bot's App Home: Slack sends `app_home_opened`, the bot publishes it."""
+        event: dict[str, Any] = {"type": "app_home_opened", "user": self.current, "channel": "D" + self.current[1:],
+                                 "tab": "home"}
+        published = self.emulator.views().get(f"home:{self.current}")
+        if published is not None:  # Slack adds the Home's current view once one was published
+            event["view"] = published
+        self.shown = False
+        self.send(lambda: self.sender.event(event))
+        self.show_new_calls()
 
     def list_users(self) -> None:
         self.say(self.t("sandbox.users.header"))

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.focus.keeper import FocusKeeper
 from bot.meetings.agenda import AgendaItem, build_agenda, load_protocol, protocol_names, rotate_roles
 from storage.db import Database
 from storage.models import AgendaEntry, Meeting, MeetingNote, ParkedTopic, ScheduledNotice, Team
@@ -295,6 +296,7 @@ class MeetingService:
                 next_roles=self._next_roles(team),
                 started_at=meeting.started_at,
                 ended_at=now,
+                extra={"focus": FocusKeeper(self.db).summary(meeting.id).as_dict()},
             )
             meeting.minutes = json.dumps(asdict(minutes), ensure_ascii=False, default=str)
             return minutes

@@ -54,3 +54,9 @@ def plan_changed() -> None:
         runtime.schedule_next_dispatch()
 
     runtime.run_job(work)
+
+
+def purge_expired_results() -> None:
+    """Delete assessment results past their team's retention (the end of the school year by default)."""
+    runtime = current()
+    runtime.run_job(runtime.purge_expired_results)

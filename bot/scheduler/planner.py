@@ -13,7 +13,8 @@ For each of the next `OCCURRENCES_AHEAD` meetings of an active schedule it wants
 
 Planning inserts what is missing and deletes pending notices that are no longer wanted (schedule
 changed, skip date added, schedule cancelled). It never touches notices that are being sent, were
-sent or dropped, nor kinds it does not own (the meeting service adds `item_ending`). The pending
+sent or dropped, nor kinds it does not own (the meeting service adds `item_ending`, the commitment
+service `commitment_due`: only PLANNER_KINDS are read and deleted here). The pending
 notices of a meeting already under way (or just over) are kept while its rule still yields it,
 so its `meeting_end` still goes out. Planning many teams is done in bulk: a few queries, the
 occurrences computed in Python, then bulk inserts and chunked deletes.

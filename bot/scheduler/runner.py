@@ -43,6 +43,8 @@ logger = logging.getLogger(__name__)
 
 JOB_TABLE = "apscheduler_jobs"
 DISPATCH_JOB, DISPATCH_NEXT_JOB, PLAN_CHANGED_JOB = "plc-dispatch", "plc-dispatch-next", "plc-plan-changed"
+PURGE_JOB = "plc-purge-expired-results"
+PURGE_EVERY = timedelta(hours=1)
 DISPATCH_EVERY = timedelta(seconds=15)
 PLAN_CHANGED_EVERY = timedelta(seconds=30)
 # A schedule written (updated_at) just before a plan_changed run may commit just after it.
@@ -166,6 +168,16 @@ class SchedulerRuntime:
         self.changes_seen_at = started
         return count
 
+    def purge_expired_results(self) -> int:
+        """Delete the assessment results whose team's retention has ended; how many assessments went."""
+        from bot.assessments.service import AssessmentService
+
+        purged = AssessmentService(self.db).purge_expired(utcnow())
+        for team_id in sorted({team_id for team_id, _ in purged}):
+            logger.info("retention: deleted %d assessment(s) of team %d",
+                        sum(1 for t, _ in purged if t == team_id), team_id)
+        return len(purged)
+
     def schedule_next_dispatch(self) -> datetime | None:
         """Add `plc-dispatch-next` at the next due notice when that is before the next 15-s run."""
         scheduler = self.scheduler
@@ -211,6 +223,11 @@ def create_scheduler(runtime: SchedulerRuntime, blocking: bool) -> BaseScheduler
         jobs.plan_changed, IntervalTrigger(seconds=PLAN_CHANGED_EVERY.total_seconds(), timezone=UTC),
         id=PLAN_CHANGED_JOB, name="re-plan changed schedules", replace_existing=True, coalesce=True,
         max_instances=1, misfire_grace_time=60,
+    )
+    scheduler.add_job(
+        jobs.purge_expired_results, IntervalTrigger(seconds=PURGE_EVERY.total_seconds(), timezone=UTC),
+        id=PURGE_JOB, name="delete results past their retention", replace_existing=True, coalesce=True,
+        max_instances=1, misfire_grace_time=3600, next_run_time=utcnow() + timedelta(seconds=30),
     )
     runtime.scheduler = scheduler
     jobs.install(runtime)

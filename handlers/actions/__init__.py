@@ -3,10 +3,15 @@
 from slack_bolt import App
 
 from bot.services import Services
-from handlers.actions import meeting, schedule, team
+from handlers.actions import commitments, focus, goal, meeting, reflections, schedule, team, upload
 
 
 def register(app: App, services: Services) -> None:
     team.register(app, services)
     schedule.register(app, services)
     meeting.register(app, services)
+    upload.register(app, services)
+    goal.register(app, services)
+    focus.register(app, services)
+    reflections.register(app, services)
+    commitments.register(app, services)

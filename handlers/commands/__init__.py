@@ -11,9 +11,13 @@ from slack_sdk import WebClient
 
 from bot.services import Services
 from handlers.commands import assessments as assessment_commands
+from handlers.commands import commitments as commitment_commands
+from handlers.commands import goal as goal_command
 from handlers.commands import help as help_command
 from handlers.commands import meeting as meeting_commands
+from handlers.commands import reflect as reflect_command
 from handlers.commands import schedule as schedule_commands
+from handlers.commands import settings as settings_command
 from handlers.commands import setup as setup_command
 from handlers.commands.context import CommandContext
 from handlers.commands.names import SUBCOMMANDS
@@ -34,6 +38,11 @@ AVAILABLE: dict[str, Callable[[CommandContext], None]] = {
     "minutes": meeting_commands.run_minutes,
     "upload": assessment_commands.run_upload,
     "data": assessment_commands.run_data,
+    "goal": goal_command.run,
+    "settings": settings_command.run,
+    "reflect": reflect_command.run,
+    "commit": commitment_commands.run_commit,
+    "commitments": commitment_commands.run_commitments,
 }
 # Listed in `/plc help` but delivered by later releases; they answer politely for now.
 PLANNED = tuple(name for name in SUBCOMMANDS if name not in AVAILABLE)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, MarkdownTextObject, SectionBlock
 
 from bot.meetings.agenda import build_agenda, load_protocol, parse_question_tag, protocol_names
 from bot.meetings.service import ROLES
 from handlers.commands.context import CommandContext
+from handlers.commitment_flow import review_section
 from handlers.render.meeting import agenda_lines, roles_text, when
 from handlers.views.meeting_forms import park_and_announce
 
@@ -99,8 +101,10 @@ def _agenda_show(ctx: CommandContext) -> None:
                                when=when(ctx.catalog, starts_at, ctx.team.timezone))
     else:
         header = ctx.catalog.t("meeting.agenda_show_no_meeting", protocol=protocol.name)
+    review = review_section(ctx.services, ctx.team, starts_at, datetime.now(UTC)) if starts_at is not None else []
     ctx.ack(text=header, response_type="ephemeral", blocks=[
         SectionBlock(text=MarkdownTextObject(text=header)),
+        *review,
         SectionBlock(text=MarkdownTextObject(text=agenda_lines(ctx.catalog, items, -1))),
     ])
 

@@ -9,10 +9,20 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from babel.numbers import format_decimal
-from slack_sdk.models.blocks import DatePickerElement, InputBlock, PlainTextInputElement
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    DatePickerElement,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    SectionBlock,
+    StaticSelectElement,
+)
 from slack_sdk.models.views import View
 
-from bot.assessments.service import NAME_LIMIT, AssessmentInfo, StoreOutcome
+from bot.assessments.service import COVERS_LIMIT, NAME_LIMIT, AssessmentInfo, StoreOutcome
 from bot.i18n import Catalog
 
 if TYPE_CHECKING:
@@ -20,6 +30,7 @@ if TYPE_CHECKING:
 
 CALLBACK_ID = "assessment_upload"
 FILE_BLOCK, NAME_BLOCK, DATE_BLOCK, COLUMN_BLOCK = "upload_file", "upload_name", "upload_date", "upload_column"
+COVERS_BLOCK = "upload_covers"
 FILETYPES = ["csv", "xlsx", "xls"]
 INTERVENTION, EXTENSION = "intervention", "extension"  # bot.assessments.analysis groups
 NAMES_SHOWN = 200  # a message holds at most this many names per list
@@ -31,6 +42,10 @@ class UploadDraft:
     name: str
     taken_on: date | None
     column: str | None
+    # The place of the chosen assessment in the list that reading with `column` offers: a title
+    # too long for a menu option is chosen by its place (see column_question).
+    column_index: int | None = None
+    covers: str | None = None  # the unit or standards the assessment covers (optional)
 
 
 def upload_modal(catalog: Catalog, channel_id: str) -> dict[str, Any]:
@@ -41,6 +56,9 @@ def upload_modal(catalog: Catalog, channel_id: str) -> dict[str, Any]:
                                                  placeholder=t("upload.fields.name_placeholder"))),
         InputBlock(block_id=DATE_BLOCK, label=t("upload.fields.date"), optional=True,
                    element=DatePickerElement(action_id="date")),
+        InputBlock(block_id=COVERS_BLOCK, label=t("upload.fields.covers"), optional=True,
+                   element=PlainTextInputElement(action_id="covers", max_length=COVERS_LIMIT,
+                                                 placeholder=t("upload.fields.covers_placeholder"))),
         InputBlock(block_id=COLUMN_BLOCK, label=t("upload.fields.column"), hint=t("upload.fields.column_hint"),
                    optional=True, element=PlainTextInputElement(action_id="column", max_length=200)),
     ]
@@ -68,13 +86,15 @@ def read_upload(values: dict[str, Any]) -> UploadDraft:
     file = files[0] if isinstance(files, list) and files and isinstance(files[0], dict) else None
     name = element(NAME_BLOCK, "name").get("value")
     column = element(COLUMN_BLOCK, "column").get("value")
+    covers = element(COVERS_BLOCK, "covers").get("value")
     raw_date = element(DATE_BLOCK, "date").get("selected_date")
     try:
         taken_on = date.fromisoformat(raw_date) if isinstance(raw_date, str) else None
     except ValueError:
         taken_on = None
     return UploadDraft(file=file, name=name.strip() if isinstance(name, str) else "", taken_on=taken_on,
-                       column=column.strip() or None if isinstance(column, str) else None)
+                       column=column.strip() or None if isinstance(column, str) else None,
+                       covers=covers.strip() or None if isinstance(covers, str) else None)
 
 
 def percent(catalog: Catalog, value: float, pattern: str = "#,##0.0") -> str:
@@ -90,7 +110,7 @@ def _limits(catalog: Catalog, analysis: Analysis) -> dict[str, str]:
 
 
 def channel_summary(catalog: Catalog, name: str, taken_on: date | None, teacher: str, outcome: StoreOutcome,
-                    analysis: Analysis) -> str:
+                    analysis: Analysis, progress: list[str] | None = None) -> str:
     """What the team channel sees: counts and percents only, never a student's name."""
     t = catalog.t
     if taken_on is not None:
@@ -112,6 +132,8 @@ def channel_summary(catalog: Catalog, name: str, taken_on: date | None, teacher:
     lines += [t("upload.summary.teacher", teacher=row["teacher"], students=int(row["students"]),
                 mean=percent(catalog, row["mean"]))
               for row in analysis.teachers.to_dict("records")] or [t("upload.summary.none")]
+    if progress:
+        lines += ["", *progress]
     lines += ["", t("upload.summary.private_note")]
     return "\n".join(lines)
 
@@ -146,7 +168,105 @@ def data_list(catalog: Catalog, infos: list[AssessmentInfo]) -> str:
     lines = [t("upload.data.title")]
     for info in infos:
         when = t("upload.data.entry_date", date=catalog.date(info.taken_on)) if info.taken_on else ""
-        lines.append(t("upload.data.entry", name=info.name, date=when, rows=info.rows,
+        covers = t("upload.data.entry_covers", covers=info.covers) if info.covers else ""
+        kept = t("upload.data.entry_kept", date=catalog.date(info.kept_until)) if info.kept_until else ""
+        lines.append(t("upload.data.entry", name=info.name, date=when, rows=info.rows, covers=covers, kept=kept,
                        teachers=", ".join(f"<@{teacher}>" for teacher in info.teachers)))
     lines += ["", t("upload.data.usage")]
     return "\n".join(lines)
+
+
+# A file with several assessments (a gradebook): the uploader picks one in a menu, then presses a
+# button whose value says how to read the file again (handlers/actions/upload.py).
+CHOOSE_COLUMN_BLOCK = "upload_choose_column"
+CHOOSE_COLUMN_ACTION = "upload_choose_column"  # the menu: Slack reports each choice, the button reads it
+READ_COLUMN_ACTION = "upload_read_column"
+MENU_OPTIONS, OPTION_TEXT = 100, 75  # Slack's limits: options in a static_select, characters of an option
+BY_PLACE = "#"  # an option value "#3" is the fourth assessment of the list (its title is too long)
+
+
+@dataclass(frozen=True)
+class RedoUpload:
+    """What the "Read this one" button carries: enough to fetch and read the file again."""
+
+    file_id: str
+    name: str
+    taken_on: date | None
+    column: str | None  # what the uploader typed in the form, which the offered list depends on
+    covers: str | None = None
+
+
+def _option_value(index: int, title: str) -> str:
+    if len(title) <= OPTION_TEXT and not title.startswith(BY_PLACE):
+        return title
+    return f"{BY_PLACE}{index}"
+
+
+def _option_text(title: str) -> str:
+    return title if len(title) <= OPTION_TEXT else title[:OPTION_TEXT - 1] + "…"
+
+
+def column_question(catalog: Catalog, *, file_id: str, file_name: str, draft: UploadDraft,
+                    columns: list[str]) -> tuple[str, list[dict[str, Any]]]:
+    """The text and blocks that ask the uploader which assessment of the file to read."""
+    t = catalog.t
+    question = t("upload.choose.question", file=file_name, count=len(columns), name=draft.name)
+    text = question
+    if len(columns) > MENU_OPTIONS:
+        text += "\n" + t("upload.choose.too_many", shown=MENU_OPTIONS, count=len(columns))
+    options = [Option(value=_option_value(i, title), text=_option_text(title))
+               for i, title in enumerate(columns[:MENU_OPTIONS])]
+    redo = {"file": file_id, "name": draft.name,
+            "date": draft.taken_on.isoformat() if draft.taken_on else None, "column": draft.column,
+            "covers": draft.covers}
+    blocks = [
+        SectionBlock(text=MarkdownTextObject(text=text)),
+        ActionsBlock(block_id=CHOOSE_COLUMN_BLOCK, elements=[
+            StaticSelectElement(action_id=CHOOSE_COLUMN_ACTION, placeholder=t("upload.choose.placeholder"),
+                                options=options),
+            ButtonElement(action_id=READ_COLUMN_ACTION, text=t("upload.choose.button"), style="primary",
+                          value=json.dumps(redo, ensure_ascii=False)),
+        ]),
+    ]
+    return question, [block.to_dict() for block in blocks]
+
+
+def read_redo(value: Any) -> RedoUpload | None:
+    """The button's value, or None when it is not one that column_question wrote."""
+    try:
+        data = json.loads(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    file_id, name, raw_date, column = data.get("file"), data.get("name"), data.get("date"), data.get("column")
+    covers = data.get("covers")
+    if not isinstance(file_id, str) or not file_id or not isinstance(name, str) or not name.strip():
+        return None
+    try:
+        taken_on = date.fromisoformat(raw_date) if isinstance(raw_date, str) else None
+    except ValueError:
+        taken_on = None
+    return RedoUpload(file_id, name.strip()[:NAME_LIMIT], taken_on, column if isinstance(column, str) else None,
+                      covers[:COVERS_LIMIT] if isinstance(covers, str) else None)
+
+
+def chosen_column(state: Any) -> str | None:
+    """The value of the option chosen in the menu, from a block_actions payload's `state`."""
+    values = state.get("values") if isinstance(state, dict) else None
+    for block in (values or {}).values() if isinstance(values, dict) else ():
+        entry = block.get(CHOOSE_COLUMN_ACTION) if isinstance(block, dict) else None
+        option = entry.get("selected_option") if isinstance(entry, dict) else None
+        value = option.get("value") if isinstance(option, dict) else None
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+def chosen_draft(redo: RedoUpload, file: dict[str, Any], choice: str) -> UploadDraft:
+    """The upload to run again with the chosen assessment: by its title, or by its place in the list."""
+    place = choice[len(BY_PLACE):]
+    if choice.startswith(BY_PLACE) and place.isdigit():
+        return UploadDraft(file=file, name=redo.name, taken_on=redo.taken_on, column=redo.column,
+                           column_index=int(place), covers=redo.covers)
+    return UploadDraft(file=file, name=redo.name, taken_on=redo.taken_on, column=choice, covers=redo.covers)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -16,10 +17,13 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.focus.keeper import FocusSummary
 from bot.i18n import Catalog
 from bot.meetings.agenda import AgendaItem, load_protocol
 from bot.meetings.service import ROLES, MeetingView, Minutes
 from bot.teams import TeamProfile
+from handlers.render.commitments import commit_button
+from handlers.render.focus import focus_summary_text
 from handlers.render.team import mention_list
 
 START_ACTION, NEXT_ACTION, END_ACTION, PARK_ACTION = "meeting_start", "meeting_next", "meeting_end", "meeting_park"
@@ -57,8 +61,10 @@ def _button(catalog: Catalog, key: str, action_id: str, value: str, style: str |
     return ButtonElement(text=catalog.t(f"meeting.buttons.{key}"), action_id=action_id, value=value, style=style)
 
 
-def meeting_blocks(catalog: Catalog, team: TeamProfile, meeting: MeetingView) -> list[Block]:
-    """The meeting's own message: the thread where the meeting happens."""
+def meeting_blocks(catalog: Catalog, team: TeamProfile, meeting: MeetingView,
+                   review: Sequence[Block] = ()) -> list[Block]:
+    """The meeting's own message: the thread where the meeting happens; `review` (the commitments to
+    review) opens its agenda."""
     protocol = load_protocol(meeting.protocol, catalog.language)
     value = str(meeting.id)
     buttons = []
@@ -67,10 +73,12 @@ def meeting_blocks(catalog: Catalog, team: TeamProfile, meeting: MeetingView) ->
     if meeting.status == "running":
         buttons.append(_button(catalog, "next", NEXT_ACTION, value, "primary"))
     if meeting.status in ("open", "running"):
-        buttons += [_button(catalog, "park", PARK_ACTION, value), _button(catalog, "end", END_ACTION, value, "danger")]
+        buttons += [_button(catalog, "park", PARK_ACTION, value), commit_button(catalog, meeting.id),
+                    _button(catalog, "end", END_ACTION, value, "danger")]
     blocks: list[Block] = [
         HeaderBlock(text=catalog.t("meeting.agenda_header", team=team.name,
                                    when=when(catalog, meeting.starts_at, team.timezone))[:150]),
+        *review,
         SectionBlock(text=MarkdownTextObject(text=catalog.t(
             "meeting.norms_title", norms=" · ".join(team.norms) or catalog.t("team.no_norms"))[:MAX_SECTION])),
         SectionBlock(text=MarkdownTextObject(text=roles_text(catalog, meeting.roles))),
@@ -85,14 +93,19 @@ def meeting_blocks(catalog: Catalog, team: TeamProfile, meeting: MeetingView) ->
 
 
 def preview_blocks(catalog: Catalog, team: TeamProfile, protocol_key: str, starts_at: datetime,
-                   items: list[AgendaItem], member_items: int) -> list[Block]:
+                   items: list[AgendaItem], member_items: int, digest: Sequence[Block] = (),
+                   review: Sequence[Block] = ()) -> list[Block]:
+    """The agenda preview; `review` (the commitments to review) opens it, `digest` (e.g. the reflections
+    shared since the last meeting) goes above its button."""
     protocol = load_protocol(protocol_key, catalog.language)
     return [
         HeaderBlock(text=catalog.t("meeting.preview_header", team=team.name,
                                    when=when(catalog, starts_at, team.timezone))[:150]),
+        *review,
         SectionBlock(text=MarkdownTextObject(text=catalog.t("meeting.preview_intro", protocol=protocol.name))),
         SectionBlock(text=MarkdownTextObject(text=agenda_lines(catalog, items, -1))),
         ContextBlock(elements=[MarkdownTextObject(text=catalog.t("meeting.preview_digest", count=member_items))]),
+        *digest,
         ActionsBlock(elements=[ButtonElement(text=catalog.t("meeting.buttons.add_item"), action_id=ADD_ITEM_ACTION,
                                              value="next")]),
     ]
@@ -111,6 +124,9 @@ def minutes_blocks(catalog: Catalog, team: TeamProfile, meeting: MeetingView, mi
     ]
     if minutes.items_not_reached:
         sections.insert(1, catalog.t("meeting.minutes_not_reached") + "\n" + bullet_list(minutes.items_not_reached))
+    focus = minutes.extra.get("focus")
+    if isinstance(focus, dict):
+        sections.append(focus_summary_text(catalog, FocusSummary.from_dict(focus)))
     blocks: list[Block] = [HeaderBlock(text=catalog.t("meeting.minutes_header", team=team.name,
                                                       when=when(catalog, meeting.starts_at, team.timezone))[:150])]
     blocks += [SectionBlock(text=MarkdownTextObject(text=text[:MAX_SECTION])) for text in sections]

@@ -14,9 +14,12 @@ from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
 
+from bot.commitments.service import COMMITMENT_DUE, reminder_times
 from bot.meetings.agenda import build_agenda, load_protocol
 from bot.teams import TeamProfile
+from handlers.commitment_flow import review_section, send_reminder
 from handlers.meeting_flow import close_meeting, open_meeting
+from handlers.reflection_flow import digest_for_preview
 from handlers.render.meeting import preview_blocks, roles_text, when
 from handlers.slack_calls import post_in_channel
 
@@ -70,7 +73,10 @@ def senders(plc: PlcApp) -> dict[str, Sender]:
                                text=texts.t("meeting.preview_header", team=team.name,
                                             when=when(texts, notice.occurrence_at, team.timezone)),
                                blocks=preview_blocks(texts, team, protocol.key, notice.occurrence_at, items,
-                                                     len(entries))))
+                                                     len(entries),
+                                                     digest_for_preview(services, team, notice.occurrence_at),
+                                                     review_section(services, team, notice.occurrence_at,
+                                                                    notice.due_at))))
 
     def reminder(notice: DueNotice) -> None:
         found = context(notice)
@@ -116,10 +122,22 @@ def senders(plc: PlcApp) -> dict[str, Sender]:
         team, client = found
         close_meeting(client, services, team, meeting.id, by_time=True)
 
+    def commitment_due(notice: DueNotice) -> None:
+        """The owner's DM on the due date; nothing when the commitment was closed or moved to another day."""
+        found = context(notice)
+        commitment = services.commitments.get(notice.ref)
+        if found is None or commitment is None or not commitment.is_open or commitment.due_on is None:
+            return
+        team, client = found
+        if reminder_times(commitment.due_on, team.timezone, notice.due_at)[0] != notice.occurrence_at:
+            return
+        posted(send_reminder(client, services, team, commitment))
+
     return {
         "agenda_preview": agenda_preview,
         "reminder": reminder,
         "meeting_start": meeting_start,
         "item_ending": item_ending,
         "meeting_end": meeting_end,
+        COMMITMENT_DUE: commitment_due,
     }

@@ -3,7 +3,7 @@
 from slack_bolt import App
 
 from bot.services import Services
-from handlers.views import meeting_forms, schedule, team_setup, upload
+from handlers.views import commitments, goal, meeting_forms, reflections, schedule, team_settings, team_setup, upload
 
 
 def register(app: App, services: Services) -> None:
@@ -11,3 +11,7 @@ def register(app: App, services: Services) -> None:
     schedule.register(app, services)
     meeting_forms.register(app, services)
     upload.register(app, services)
+    team_settings.register(app, services)
+    goal.register(app, services)
+    reflections.register(app, services)
+    commitments.register(app, services)

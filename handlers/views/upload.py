@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import logging
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import requests
@@ -18,12 +19,14 @@ from slack_sdk.errors import SlackApiError
 from bot.i18n import Catalog
 from bot.services import Services
 from bot.teams import TeamProfile
+from handlers.render.assessment_policy import goal_summary_line, growth_lines
 from handlers.render.assessments import (
     CALLBACK_ID,
     FILE_BLOCK,
     NAME_BLOCK,
     UploadDraft,
     channel_summary,
+    column_question,
     read_upload,
     student_lists,
     upload_modal,
@@ -34,9 +37,12 @@ from handlers.slack_calls import post_in_channel
 if TYPE_CHECKING:  # pandas and matplotlib load on the first upload, not when a worker starts
     import pandas as pd
 
+    from bot.assessments.readers import ReadProblem, ResultTable
+
 logger = logging.getLogger(__name__)
 DOWNLOAD_TIMEOUT = 30
 CHUNK = 64 * 1024
+CHOOSE_COLUMN = "choose_column"  # the key of the reader's problem: several assessments in one file
 
 
 class TooLarge(Exception):
@@ -117,12 +123,61 @@ def _upload_chart(client: WebClient, team: TeamProfile, texts: Catalog, name: st
         logger.exception("chart could not be drawn")
 
 
+def _read_table(content: bytes, filename: str, draft: UploadDraft, user_id: str) -> ResultTable:
+    """read_results, with an assessment chosen by its place in the list that a question offered."""
+    from bot.assessments.readers import ReadProblem, read_results
+
+    try:
+        return read_results(content, filename=filename, column=draft.column, teacher=user_id)
+    except ReadProblem as problem:
+        columns = (problem.params or {}).get("columns")
+        index = draft.column_index
+        if (problem.key.rpartition(".")[2] != CHOOSE_COLUMN or index is None or not isinstance(columns, list)
+                or not 0 <= index < len(columns)):
+            raise
+        return read_results(content, filename=filename, column=str(columns[index]), teacher=user_id)
+
+
+def _ask_column(client: WebClient, team: TeamProfile, user_id: str, texts: Catalog, draft: UploadDraft,
+                problem: ReadProblem, filename: str) -> bool:
+    """For a file with several assessments, ask the uploader which one in a menu; False if it cannot."""
+    columns = (problem.params or {}).get("columns")
+    file_id = (draft.file or {}).get("id")
+    if (problem.key.rpartition(".")[2] != CHOOSE_COLUMN or not isinstance(columns, list) or not columns
+            or not isinstance(file_id, str) or not file_id):
+        return False
+    text, blocks = column_question(texts, file_id=file_id, file_name=filename, draft=draft,
+                                   columns=[str(c) for c in columns])
+    try:
+        client.chat_postEphemeral(channel=team.channel_id, user=user_id, text=text, blocks=blocks)
+    except SlackApiError as error:
+        logger.warning("chat.postEphemeral failed: %s", error.response.get("error"))
+        return False
+    return True
+
+
+def progress_lines(services: Services, team: TeamProfile, texts: Catalog, name: str,
+                   results: pd.DataFrame) -> list[str]:
+    """Growth by standard since earlier assessments, and where this assessment puts the team's goal."""
+    from bot.assessments.goals import goal_point
+
+    lines = growth_lines(texts, services.assessments.growth(team.id, name))
+    goal = services.assessments.goal(team.id)
+    if goal is not None:
+        info = next((i for i in services.assessments.list(team.id) if i.name == name.strip()), None)
+        given_on = (info.taken_on if info else None) or datetime.now(team.zone).date()
+        point = goal_point(name, given_on, results, goal, services.assessments.policy(team.id).thresholds())
+        if point is not None:
+            lines += ["", goal_summary_line(texts, goal, point)]
+    return lines
+
+
 def process_upload(client: WebClient, services: Services, team: TeamProfile, user_id: str,
                    draft: UploadDraft) -> None:
     """After the ack: fetch, read, store, and tell each audience what it may see."""
     from bot.assessments.analysis import analyse
     from bot.assessments.cli import read_message
-    from bot.assessments.readers import ReadProblem, read_results
+    from bot.assessments.readers import ReadProblem
 
     texts = services.catalog_for(team)
     file = draft.file or {}
@@ -146,29 +201,33 @@ def process_upload(client: WebClient, services: Services, team: TeamProfile, use
         _ephemeral(client, team, user_id, texts.t("upload.errors.download_failed", file=filename))
         return
     try:
-        table = read_results(content, filename=filename, column=draft.column, teacher=user_id)
+        table = _read_table(content, filename, draft, user_id)
     except ReadProblem as problem:
-        _ephemeral(client, team, user_id, read_message(texts, problem.key, dict(problem.params or {}), filename))
+        if not _ask_column(client, team, user_id, texts, draft, problem, filename):
+            _ephemeral(client, team, user_id, read_message(texts, problem.key, dict(problem.params or {}), filename))
         return
     try:
-        outcome = services.assessments.store(team.id, draft.name, draft.taken_on, user_id, filename, content, table)
+        outcome = services.assessments.store(team.id, draft.name, draft.taken_on, user_id, filename, content, table,
+                                             covers=draft.covers)
     except Exception:  # noqa: BLE001 - the transaction was rolled back: nothing is half-stored
         logger.exception("storing assessment results failed")
         _ephemeral(client, team, user_id, texts.t("upload.errors.store_failed", file=filename))
         return
 
     results = services.assessments.team_results(team.id, draft.name)
-    analysis = analyse(results)
+    thresholds = services.assessments.policy(team.id).thresholds()
+    analysis = analyse(results, thresholds)
     live = services.meetings.live_meeting(team.id)  # during a meeting, the data goes to its thread
     thread_ts = live.message_ts if live is not None else None
     post_in_channel(client, team.channel_id,
-                    text=channel_summary(texts, draft.name, draft.taken_on, user_id, outcome, analysis),
+                    text=channel_summary(texts, draft.name, draft.taken_on, user_id, outcome, analysis,
+                                         progress=progress_lines(services, team, texts, draft.name, results)),
                     **({"thread_ts": thread_ts} if thread_ts else {}))
     if outcome.duplicate:
         return  # nothing changed: no new chart, no new lists
     _upload_chart(client, team, texts, draft.name, results, thread_ts)
 
-    own = analyse(results.loc[results["teacher"] == user_id].reset_index(drop=True))
+    own = analyse(results.loc[results["teacher"] == user_id].reset_index(drop=True), thresholds)
     private = student_lists(texts, draft.name, own, heading="upload.private.yours")
     warnings = [read_message(texts, key, dict(params or {}), filename, warning=True) for key, params in table.warnings]
     if warnings:

@@ -2,6 +2,7 @@
 
 import time
 
+from handlers.commands import PLANNED
 from tests.conftest import RunningApp
 from tests.e2e.helpers import CHANNEL, register_team
 
@@ -53,8 +54,12 @@ def test_unknown_subcommand_gets_a_helpful_ephemeral_reply(running_app: RunningA
 
 
 def test_planned_subcommands_say_so_politely(running_app: RunningApp) -> None:
+    for name in PLANNED:  # listed in /plc help, delivered by a later release
+        reply = running_app.slack.slash_command("/plc", name, user_id=USER, channel_id=CHANNEL)
+        assert "not available in this version yet" in reply.json()["text"]
+    assert "commit" not in PLANNED and "commitments" not in PLANNED
     reply = running_app.slack.slash_command("/plc", "commit", user_id=USER, channel_id=CHANNEL)
-    assert "not available in this version yet" in reply.json()["text"]
+    assert reply.json()["text"] == "This channel is not a PLC team yet. Run `/plc setup` first."
 
 
 def test_a_100_kb_command_gets_a_polite_reply(running_app: RunningApp) -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -357,20 +358,20 @@ def test_meeting_example_walks_a_whole_meeting() -> None:
     meeting = fired.index("PLC Bot · message 6\n  PLC meeting: Grade 4 Math, Tuesday, January 5, 3:30 PM")
     assert preview < reminder < meeting
     assert "Regroup students who missed 4.NF.1" in fired[meeting:]
-    assert "[3] Start  [4] Park a topic  [5] End meeting" in fired
+    assert "[3] Start  [4] Park a topic  [5] Commit  [6] End meeting" in fired
     assert "(Scheduler: 3 sent, 0 dropped as too late, 0 to retry.)" in fired
     assert "Sandbox clock: Tue, Jan 5, 2027, 3:30 PM (America/New_York)" in text
 
     started = text[text.index("(you)> 3\n"):]
     assert "↳ you pressed “Start”\n\nPLC Bot · updated message 6" in started
-    assert "[6] Next item  [7] Park a topic  [8] End meeting" in started
+    assert "[7] Next item  [8] Park a topic  [9] Commit  [10] End meeting" in started
     assert "PLC Bot · message 7 · in the thread of message 6\n  The meeting has started." in started
     assert "↳ you posted message 9, in the thread of message 6" in started
-    assert "[9] Next item  [10] Park a topic  [11] End meeting" in started
+    assert "[11] Next item  [12] Park a topic  [13] Commit  [14] End meeting" in started
     assert "· in the thread of message 6\n  Next: *Collect and chart the data*" in started
     assert "· in the thread of message 6\n  Parked for later: “The new report card policy”" in started
 
-    ended = text[text.index("(you)> 11\n"):]
+    ended = text[text.index("(you)> 14\n"):]
     assert "↳ you pressed “End meeting”" in ended
     minutes = ended[ended.index("· in the thread of message 6\n  Minutes: Grade 4 Math"):ended.index("(you)> /plc")]
     assert "*Decisions:*\n  • reteach 4.NF.1 with number lines" in minutes
@@ -396,7 +397,8 @@ def test_due_lists_the_outbox_and_fire_reminder_sends_only_up_to_it(tmp_path: Pa
         "4. Tue, Jan 5, 2027, 4:15 PM · meeting end") < listing.index("8. Tue, Jan 12, 2027, 4:15 PM · meeting end")
     assert "the real time; :fire moves it forward." in listing
     assert "There is no notice 99; :due lists 8." in out
-    assert "“bogus” is neither a number from :due nor a kind of notice (preview, reminder, start, nudge, end)." in out
+    assert ("“bogus” is neither a number from :due nor a kind of notice (preview, reminder, start, nudge, end, "
+            "commitment).") in out
 
     fired = out[out.index("(you)> :fire reminder"):out.index("(you)> :clock")]
     assert "as if it were Tue, Jan 5, 2027, 3:15 PM: the 15-minute reminder is due" in fired
@@ -444,3 +446,70 @@ def test_upload_example_shows_aggregates_in_the_channel_and_names_only_privately
     private = text[text.index("PLC Bot · only visible to you\n  *Fractions quiz*: your students"):]
     assert "*Intervention* (below 70%): Ayşe Yılmaz" in private
     assert "direct message to @you" in text  # the facilitator's list
+
+
+class _AnsweringInput(io.TextIOBase):
+    """Piped input whose lines may depend on what the sandbox printed so far (a button's number)."""
+
+    def __init__(self, out: io.StringIO, lines: list[str | Callable[[str], str]]) -> None:
+        self.out = out
+        self.lines = list(lines)
+
+    def readline(self, size: int | None = -1) -> str:
+        if not self.lines:
+            return ""
+        line = self.lines.pop(0)
+        return (line(self.out.getvalue()) if callable(line) else line) + "\n"
+
+    def isatty(self) -> bool:
+        return False
+
+
+def button_number(label: str) -> Callable[[str], str]:
+    """The number of the latest button (or menu option) shown with `label`."""
+    return lambda shown: re.findall(rf"\[(\d+)\] {re.escape(label)}", shown)[-1]
+
+
+def test_share_reads_a_file_shared_with_assessment_and_a_gradebook_menu_is_answered(tmp_path: Path) -> None:
+    from tests.assessments.fixtures import canvas
+
+    quiz = tmp_path / "unit 3 quiz.csv"
+    quiz.write_text("student,standard,item,score,max\nAyşe Yılmaz,4.NF.1,Q1,1,1\nMehmet Kaya,4.NF.1,Q1,0,1\n",
+                    encoding="utf-8")
+    gradebook = canvas(tmp_path, two_assignments=True)
+    lines: list[str | Callable[[str], str]] = [
+        *SETUP_LINES,
+        ":share",
+        f":share {tmp_path / 'missing.csv'} Assessment: nothing",
+        f':share "{quiz}" Our notes from today',
+        f':share "{quiz}" Assessment: Unit 3 quiz',
+        # Several fields of the form stay empty (date, unit, assignment); spare empty lines are ignored.
+        "/plc upload", str(gradebook), "Unit 3 CFA", "", "", "", "", "",
+        button_number("Read this one"),
+        button_number("Decimals Exit Ticket"),
+        button_number("Read this one"),
+        "/plc data",
+    ]
+    out = io.StringIO()
+    code = run_sandbox(stdin=_AnsweringInput(out, lines), stdout=out)
+    text = out.getvalue()
+    assert code == 0, text
+    assert "Usage: :share PATH text" in text
+    assert "Cannot read " in text and "missing.csv" in text
+    notes = text[text.index(f':share "{quiz}" Our notes'):text.index(f':share "{quiz}" Assessment')]
+    assert "↳ you shared unit 3 quiz.csv in message" in notes and "(PLC Bot did not answer.)" in notes
+    shared = text[text.index(f':share "{quiz}" Assessment'):text.index("(you)> /plc upload")]
+    assert "*Unit 3 quiz* (" in shared and "results updated by @you" in shared
+    assert "Mehmet" not in shared.split("only visible to you")[0]
+
+    asked = text[text.index("(you)> /plc upload"):]
+    assert "holds 2 assessments. Which one should I read as *Unit 3 CFA*?" in asked
+    assert re.search(r"\(menu: Choose an assessment\)  \[\d+\] Fractions Quiz  \[\d+\] Decimals Exit Ticket  "
+                     r"\[\d+\] Read this one", asked)
+    assert "Please choose an assessment in the menu first" in asked
+    assert "↳ you chose “Decimals Exit Ticket” in the menu" in asked
+    read = asked[asked.index("↳ you chose"):]
+    assert "PLC Bot removed its earlier reply." in read
+    assert "*Unit 3 CFA*: results updated by @you" in read and "Students: 4 · with no scored item: 1" in read
+    listing = text[text.rindex("(you)> /plc data"):]
+    assert "*Unit 3 quiz*" in listing and "*Unit 3 CFA*" in listing

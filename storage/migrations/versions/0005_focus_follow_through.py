@@ -45,6 +45,7 @@ def upgrade() -> None:
         sa.Column("prompt", sa.Text(), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("shared", sa.Boolean(), nullable=False),
+        sa.Column("message_ts", sa.String(32), nullable=True),
         sa.Column("created_at", UTCDateTime(), nullable=False),
     )
     op.create_index("ix_reflections_team_id", "reflections", ["team_id"])

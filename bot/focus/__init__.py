@@ -1,0 +1,1 @@
+"""The focus keeper: keeps a team's talk on student learning."""

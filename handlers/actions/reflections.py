@@ -1,0 +1,51 @@
+"""Reflection buttons: "Reflect" under a meeting's prompts, and the answer to `/plc reflect delete`."""
+
+from __future__ import annotations
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.services import Services
+from handlers.reflection_flow import open_form, remove_posted
+from handlers.render.reflections import DELETE_ALL_ACTION, KEEP_ACTION, OPEN_ACTION
+
+
+def _channel_id(body: dict) -> str:
+    channel = body.get("channel") or {}
+    container = body.get("container") or {}
+    return str((channel.get("id") if isinstance(channel, dict) else "") or container.get("channel_id") or "")
+
+
+def _user_id(body: dict, context: dict) -> str:
+    user = body.get("user") or {}
+    return str(context.get("user_id") or (user.get("id") if isinstance(user, dict) else "") or "")
+
+
+def register(app: App, services: Services) -> None:
+    @app.action(OPEN_ACTION)
+    def reflect(ack: Ack, body: dict, client: WebClient, context: dict) -> None:
+        ack()
+        team = services.teams.find(context.get("team_id") or "", _channel_id(body))
+        value = body["actions"][0].get("value")
+        if team is None:
+            return
+        meeting_id = int(value) if isinstance(value, str) and value.isdigit() else None
+        open_form(client, services, team, body.get("trigger_id") or "", meeting_id)
+
+    @app.action(DELETE_ALL_ACTION)
+    def delete_all(ack: Ack, body: dict, client: WebClient, respond: Respond, context: dict) -> None:
+        ack()
+        workspace_id, user_id = context.get("team_id") or "", _user_id(body, context)
+        texts = services.catalog_for(services.teams.find(workspace_id, _channel_id(body)))
+        if not workspace_id or not user_id:
+            return
+        count, copies = services.reflections.delete_all(workspace_id, user_id)
+        respond(text=texts.t("reflections.delete.done_all", count=count), response_type="ephemeral",
+                replace_original=True)
+        remove_posted(client, copies)
+
+    @app.action(KEEP_ACTION)
+    def keep(ack: Ack, body: dict, respond: Respond, context: dict) -> None:
+        ack()
+        texts = services.catalog_for(services.teams.find(context.get("team_id") or "", _channel_id(body)))
+        respond(text=texts.t("reflections.delete.cancelled"), response_type="ephemeral", replace_original=True)

@@ -1,0 +1,33 @@
+"""`/plc settings`: the focus keeper and the team's data settings (group thresholds, retention)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from slack_sdk.errors import SlackApiError
+
+from handlers.commands.context import CommandContext
+from handlers.render.team_settings import settings_modal, settings_text
+
+logger = logging.getLogger(__name__)
+
+
+def run(ctx: CommandContext) -> None:
+    team = ctx.require_team()
+    if team is None:
+        return
+    policy = ctx.services.assessments.policy(team.id)
+    focus = ctx.services.focus.settings(team.id)
+    today = datetime.now(team.zone).date()
+    if ctx.user_id not in team.facilitator_ids:
+        text = settings_text(ctx.catalog, focus, policy, today, heading="team_settings.current_heading")
+        ctx.ack(text=text + "\n\n" + ctx.catalog.t("team_settings.not_facilitator"), response_type="ephemeral")
+        return
+    ctx.ack()
+    try:
+        ctx.client.views_open(trigger_id=ctx.command.get("trigger_id") or "",
+                              view=settings_modal(ctx.catalog, team.channel_id, focus, policy, today))
+    except SlackApiError as error:
+        logger.warning("views.open failed: %s", error.response.get("error"))
+        ctx.respond(text=ctx.catalog.t("team_settings.modal_failed"), response_type="ephemeral")

@@ -1,0 +1,113 @@
+"""The App Home tab of one person (views.publish): teams, next meetings, commitments, reflections, results."""
+
+from __future__ import annotations
+
+from babel.numbers import format_decimal
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+from bot.home.service import AssessmentSnapshot, HomeData
+from bot.i18n import Catalog
+from bot.reflections.service import shorten
+from handlers.render.meeting import when
+from handlers.render.reflections import entry_when, escaped
+
+MAX_SECTION = 2900
+REFLECTION_CHARS = 200
+STANDARDS_SHOWN = 12
+
+
+def _section(text: str) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=text[:MAX_SECTION]))
+
+
+def _header(catalog: Catalog, key: str) -> HeaderBlock:
+    return HeaderBlock(text=catalog.t(key)[:150])
+
+
+def _percent(catalog: Catalog, value: float) -> str:
+    from bot.assessments.analysis import round_1
+
+    return catalog.t("home.percent", value=format_decimal(round_1(value), format="#,##0.#", locale=catalog.locale))
+
+
+def _limit(catalog: Catalog, value: float) -> str:
+    return catalog.t("home.percent", value=format_decimal(value, format="#,##0.##", locale=catalog.locale))
+
+
+def assessment_text(catalog: Catalog, team_name: str, snapshot: AssessmentSnapshot) -> str:
+    """Aggregates only: the assessment, how many students, group sizes and the percent per standard."""
+    t = catalog.t
+    title = (t("home.assessments.title_dated", team=team_name, name=snapshot.name,
+               date=catalog.date(snapshot.taken_on, format=t("home.date_format")))
+             if snapshot.taken_on else t("home.assessments.title", team=team_name, name=snapshot.name))
+    groups = {key: snapshot.groups.get(key, 0) for key in ("intervention", "on_track", "extension")}
+    lines = [title, t("home.assessments.students", count=snapshot.students,
+                      below=_limit(catalog, snapshot.intervention_below),
+                      from_=_limit(catalog, snapshot.extension_from), **groups)]
+    if snapshot.standards:
+        shown = [t("home.assessments.standard", standard=s, percent=_percent(catalog, p))
+                 for s, p in snapshot.standards[:STANDARDS_SHOWN]]
+        lines.append(t("home.assessments.standards", standards=" · ".join(shown)))
+    else:
+        lines.append(t("home.assessments.no_standards"))
+    return "\n".join(lines)
+
+
+def home_view(catalog: Catalog, data: HomeData) -> View:
+    """The whole Home tab (well under Slack's 100 blocks: at most 10 teams are listed)."""
+    t = catalog.t
+    blocks: list[Block] = [_header(catalog, "home.header"), _section(t("home.intro", user=data.user_id))]
+
+    blocks += [DividerBlock(), _header(catalog, "home.teams.header")]
+    if not data.teams:
+        blocks.append(_section(t("home.teams.none")))
+    for home in data.teams:
+        team = home.team
+        line = t("home.teams.line", name=team.name, channel=team.channel_id)
+        meeting = (t("home.teams.next", when=when(catalog, home.next_meeting, team.timezone), timezone=team.timezone)
+                   if home.next_meeting else t("home.teams.no_meeting"))
+        blocks.append(_section(f"{line}\n{meeting}"))
+    if data.more_teams:
+        blocks.append(_section(t("home.teams.more", count=data.more_teams)))
+
+    blocks += [DividerBlock(), _header(catalog, "home.commitments.header")]
+    lines = []
+    for item in data.commitments:
+        text = escaped(shorten(item.text, REFLECTION_CHARS))
+        if item.due_on is None:
+            lines.append(t("home.commitments.line", text=text, team=item.team_name))
+        else:
+            key = "home.commitments.overdue" if item.overdue else "home.commitments.due"
+            lines.append(t(key, text=text, team=item.team_name,
+                           date=catalog.date(item.due_on, format=t("home.date_format"))))
+    blocks.append(_section("\n".join(lines) if lines else t("home.commitments.none")))
+
+    blocks += [DividerBlock(), _header(catalog, "home.reflections.header")]
+    if not data.reflections:
+        blocks.append(_section(t("home.reflections.none")))
+    for entry in data.reflections:
+        visibility = t("home.reflections.shared" if entry.shared else "home.reflections.private")
+        blocks.append(_section(t("home.reflections.line", when=entry_when(catalog, entry.created_at,
+                                                                          entry.team_timezone),
+                                 team=entry.team_name, visibility=visibility,
+                                 text=escaped(shorten(entry.text, REFLECTION_CHARS)))))
+    if data.reflections:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=t("home.reflections.hint"))]))
+
+    blocks += [DividerBlock(), _header(catalog, "home.assessments.header")]
+    if not data.teams:
+        blocks.append(_section(t("home.assessments.none")))
+    for home in data.teams:
+        blocks.append(_section(assessment_text(catalog, home.team.name, home.assessment) if home.assessment
+                               else t("home.assessments.team_none", team=home.team.name)))
+
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=t("home.privacy"))]))
+    return View(type="home", callback_id="plc_home", blocks=blocks)

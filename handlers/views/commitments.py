@@ -1,0 +1,140 @@
+"""Commitment modals: a new commitment (meeting thread), more time, drop (due-date DM)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.commitments.service import CommitmentError, local_today
+from bot.services import Services
+from handlers.commitment_flow import announce, show_answer
+from handlers.render.commitments import (
+    DROP_CALLBACK,
+    DUE_BLOCK,
+    MORE_TIME_CALLBACK,
+    NEW_CALLBACK,
+    OWNER_BLOCK,
+    REASON_BLOCK,
+    TEXT_BLOCK,
+    error_text,
+    mention,
+)
+from handlers.render.setup import read_metadata
+
+
+def _entry(values: dict, block_id: str, action_id: str) -> dict[str, Any]:
+    block = values.get(block_id)
+    entry = block.get(action_id) if isinstance(block, dict) else None
+    return entry if isinstance(entry, dict) else {}
+
+
+def _text(values: dict, block_id: str, action_id: str) -> str:
+    value = _entry(values, block_id, action_id).get("value")
+    return " ".join(value.split()) if isinstance(value, str) else ""
+
+
+def _date(values: dict, block_id: str, action_id: str) -> date | None:
+    value = _entry(values, block_id, action_id).get("selected_date")
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _slack_escaped(text: str) -> str:
+    """Text typed into a form, escaped as Slack escapes what people type (commitments are kept that way)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _values(view: dict) -> dict:
+    state = view.get("state")
+    values = state.get("values") if isinstance(state, dict) else None
+    return values if isinstance(values, dict) else {}
+
+
+def register(app: App, services: Services) -> None:
+    @app.view(NEW_CALLBACK)
+    def submit_commitment(ack: Ack, view: dict, client: WebClient, context: dict) -> None:
+        team = services.teams.find(context.get("team_id") or "", read_metadata(view).get("channel_id", ""))
+        texts = services.catalog_for(team)
+        values = _values(view)
+        text = _text(values, TEXT_BLOCK, "text")
+        owner = _entry(values, OWNER_BLOCK, "owner").get("selected_user")
+        user_id = context.get("user_id") or ""
+        if team is None:
+            ack(response_action="errors", errors={TEXT_BLOCK: texts.t("setup.errors.form_expired")})
+            return
+        if not text:
+            ack(response_action="errors", errors={TEXT_BLOCK: texts.t("commitments.errors.empty")})
+            return
+        try:
+            commitment = services.commitments.create(team.id, _slack_escaped(text),
+                                                     owner if isinstance(owner, str) else None,
+                                                     user_id, _date(values, DUE_BLOCK, "due"))
+        except CommitmentError as error:
+            block = DUE_BLOCK if error.key == "commitments.errors.past_date" else TEXT_BLOCK
+            ack(response_action="errors", errors={block: error_text(texts, error.key, error.params)})
+            return
+        ack()
+        announce(client, services, team, commitment)
+
+    def commitment_of(view: dict, context: dict) -> tuple[Any, Any, str | None]:
+        """(commitment, team, error text for the first input) of a DM modal."""
+        meta = read_metadata(view)
+        value = meta.get("commitment_id", "")
+        commitment = services.commitments.get(int(value)) if value.isdigit() else None
+        team = services.teams.get(commitment.team_id) if commitment is not None else None
+        texts = services.catalog_for(team)
+        user_id = context.get("user_id") or ""
+        if commitment is None or team is None or team.workspace_id != (context.get("team_id") or ""):
+            return None, None, texts.t("commitments.errors.not_found")
+        if commitment.owner_id != user_id:
+            return None, None, texts.t("commitments.errors.not_owner", owner=mention(commitment.owner_id))
+        return commitment, team, None
+
+    @app.view(MORE_TIME_CALLBACK)
+    def submit_more_time(ack: Ack, view: dict, client: WebClient, context: dict) -> None:
+        user_id = context.get("user_id") or ""
+        commitment, team, problem = commitment_of(view, context)
+        if problem is not None:
+            ack(response_action="errors", errors={DUE_BLOCK: problem})
+            return
+        texts = services.catalog_for(team)
+        new_due = _date(_values(view), DUE_BLOCK, "due")
+        if new_due is None:
+            ack(response_action="errors", errors={DUE_BLOCK: texts.t("commitments.errors.no_date")})
+            return
+        if new_due < local_today(team.timezone):
+            ack(response_action="errors", errors={DUE_BLOCK: error_text(texts, "commitments.errors.past_date",
+                                                                        {"day": new_due})})
+            return
+        try:
+            change = services.commitments.more_time(commitment.id, new_due, user_id)
+        except CommitmentError as error:
+            ack(response_action="errors", errors={DUE_BLOCK: error_text(texts, error.key, error.params)})
+            return
+        ack()
+        if change is not None:
+            meta = read_metadata(view)
+            show_answer(client, services, team, change, meta.get("channel_id", ""), meta.get("ts", ""))
+
+    @app.view(DROP_CALLBACK)
+    def submit_drop(ack: Ack, view: dict, client: WebClient, context: dict) -> None:
+        user_id = context.get("user_id") or ""
+        commitment, team, problem = commitment_of(view, context)
+        if problem is not None:
+            ack(response_action="errors", errors={REASON_BLOCK: problem})
+            return
+        texts = services.catalog_for(team)
+        reason = _text(_values(view), REASON_BLOCK, "reason")
+        if not reason:
+            ack(response_action="errors", errors={REASON_BLOCK: texts.t("commitments.errors.no_reason")})
+            return
+        change = services.commitments.drop(commitment.id, _slack_escaped(reason), user_id)
+        ack()
+        if change is not None:
+            meta = read_metadata(view)
+            show_answer(client, services, team, change, meta.get("channel_id", ""), meta.get("ts", ""))

@@ -1,0 +1,36 @@
+"""The data-settings, growth and goal example runs in the sandbox as the README shows it."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+from bot.devtools.sandbox import run_sandbox
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_data_example_changes_settings_shows_growth_and_goal_progress() -> None:
+    out = io.StringIO()
+    cwd = os.getcwd()
+    os.chdir(ROOT)  # the script names the results files relative to the repository
+    try:
+        code = run_sandbox(script=str(ROOT / "examples" / "sandbox-data.txt"), stdout=out)
+    finally:
+        os.chdir(cwd)
+    text = out.getvalue()
+    assert code == 0, text
+    assert "Intervention below 60% · extension from 85%" in text
+    assert "Results are kept for 90 days after the assessment (the school year ends on Jun 15, 2027)." in text
+    quiz = text[text.index("*Fractions quiz* (Nov 20, 2026): results updated by @you"):]
+    summary = quiz[:quiz.index("PLC Bot · posted a file")]
+    assert "• 4.NF.1: 50.0% → 100.0% (+50 points since Unit 2 check)" in summary
+    assert "• 4.NF.2: 0.0% → 50.0% (+50 points since Unit 2 check)" in summary
+    assert "*Team goal*" not in summary  # the goal is set after this upload
+    assert "Ayşe" not in summary and "Mehmet" not in summary
+    report = text[text.rindex("*By Jun 1, 2027, 80% of our students proficient (at or above 60%) on 4.NF.1, 4.NF.2.*"):]
+    assert "• Unit 2 check (Oct 20, 2026): 0% (0 of 2 students)" in report
+    assert "• Fractions quiz (Nov 20, 2026): 50% (1 of 2 students)" in report
+    assert "Latest result: 50%: 30 points to go" in report
+    assert "• *Fractions quiz* (Nov 20, 2026) — Unit 3: fractions: @you (4 rows); kept until Feb 17, 2027" in text
