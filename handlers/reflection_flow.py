@@ -16,7 +16,7 @@ from bot.services import Services
 from bot.teams import TeamProfile
 from handlers.render.meeting import when
 from handlers.render.reflections import digest_blocks, reflection_modal, shared_post, thread_prompt_blocks
-from handlers.slack_calls import post_in_channel
+from handlers.slack_calls import open_modal, post_in_channel
 
 logger = logging.getLogger(__name__)
 
@@ -40,12 +40,7 @@ def open_form(client: WebClient, services: Services, team: TeamProfile, trigger_
     prompts = prompts_for(meeting.protocol if meeting else None, team.language)
     view = reflection_modal(texts, team.channel_id, meeting.id if meeting else None, prompts,
                             when(texts, meeting.starts_at, team.timezone) if meeting else None)
-    try:
-        client.views_open(trigger_id=trigger_id, view=view)
-    except SlackApiError as error:
-        logger.warning("views.open failed: %s", error.response.get("error"))
-        return False
-    return True
+    return open_modal(client, trigger_id, view)
 
 
 def share(client: WebClient, services: Services, team: TeamProfile, entry: ReflectionEntry) -> None:

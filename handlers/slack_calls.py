@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.models.views import View
 
 logger = logging.getLogger(__name__)
 
@@ -25,3 +26,13 @@ def post_in_channel(client: WebClient, channel_id: str, **message: Any) -> dict[
     except SlackApiError as error:
         logger.warning("could not post after joining: %s", error.response.get("error"))
         return None
+
+
+def open_modal(client: WebClient, trigger_id: str, view: View | dict[str, Any]) -> bool:
+    """views.open; False (logged) when Slack refuses it, e.g. an expired trigger."""
+    try:
+        client.views_open(trigger_id=trigger_id, view=view)
+    except SlackApiError as error:
+        logger.warning("views.open failed: %s", error.response.get("error"))
+        return False
+    return True

@@ -2,32 +2,24 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.i18n import Catalog
 from bot.services import Services
 from bot.teams import TeamProfile
 from handlers.commands.context import CommandContext
 from handlers.render.assessment_policy import goal_modal, goal_report
+from handlers.slack_calls import open_modal
 
-logger = logging.getLogger(__name__)
 SET_WORDS = {"set", "change", "edit"}
 CLEAR_WORDS = {"clear", "remove", "delete"}
 
 
 def open_goal_modal(client: WebClient, services: Services, team: TeamProfile, trigger_id: str,
                     texts: Catalog) -> bool:
-    try:
-        client.views_open(trigger_id=trigger_id,
-                          view=goal_modal(texts, team.channel_id, services.assessments.goal(team.id)))
-    except SlackApiError as error:
-        logger.warning("views.open failed: %s", error.response.get("error"))
-        return False
-    return True
+    return open_modal(client, trigger_id, goal_modal(texts, team.channel_id, services.assessments.goal(team.id)))
 
 
 def run(ctx: CommandContext) -> None:

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
-
-from slack_sdk.errors import SlackApiError
 
 from handlers.commands.context import CommandContext
 from handlers.render.team_settings import settings_modal, settings_text
-
-logger = logging.getLogger(__name__)
+from handlers.slack_calls import open_modal
 
 
 def run(ctx: CommandContext) -> None:
@@ -25,9 +21,6 @@ def run(ctx: CommandContext) -> None:
         ctx.ack(text=text + "\n\n" + ctx.catalog.t("team_settings.not_facilitator"), response_type="ephemeral")
         return
     ctx.ack()
-    try:
-        ctx.client.views_open(trigger_id=ctx.command.get("trigger_id") or "",
-                              view=settings_modal(ctx.catalog, team.channel_id, focus, policy, today))
-    except SlackApiError as error:
-        logger.warning("views.open failed: %s", error.response.get("error"))
+    view = settings_modal(ctx.catalog, team.channel_id, focus, policy, today)
+    if not open_modal(ctx.client, ctx.command.get("trigger_id") or "", view):
         ctx.respond(text=ctx.catalog.t("team_settings.modal_failed"), response_type="ephemeral")

@@ -18,7 +18,7 @@ from bot.teams import TeamProfile
 from handlers.render.meeting import when
 from handlers.render.schedule import BLOCKS, CALLBACK_ID, read_rule_draft, schedule_modal, schedule_summary
 from handlers.render.setup import read_metadata
-from handlers.slack_calls import post_in_channel
+from handlers.slack_calls import open_modal, post_in_channel
 
 logger = logging.getLogger(__name__)
 
@@ -27,12 +27,7 @@ def open_schedule_modal(client: WebClient, services: Services, team: TeamProfile
     texts = catalog(team.language)
     today = datetime.now(UTC).astimezone(ZoneInfo(team.timezone)).date()
     view = schedule_modal(texts, team.channel_id, team.timezone, today, services.schedules.get(team.id))
-    try:
-        client.views_open(trigger_id=trigger_id, view=view)
-    except SlackApiError as error:
-        logger.warning("views.open failed: %s", error.response.get("error"))
-        return False
-    return True
+    return open_modal(client, trigger_id, view)
 
 
 def upload_calendar(client: WebClient, services: Services, team: TeamProfile) -> bool:

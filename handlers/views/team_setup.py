@@ -15,7 +15,7 @@ from bot.settings import SUPPORTED_LANGUAGES
 from bot.teams.service import canonical_timezone, is_valid_timezone
 from handlers.render.setup import CALLBACK_ID, FIELDS, SetupDefaults, read_draft, read_metadata, setup_modal
 from handlers.render.team import team_summary_blocks
-from handlers.slack_calls import post_in_channel
+from handlers.slack_calls import open_modal, post_in_channel
 
 logger = logging.getLogger(__name__)
 
@@ -46,12 +46,7 @@ def open_setup_modal(
         timezone = canonical_timezone(str(profile.get("tz") or ""))
         defaults = SetupDefaults.for_new_team(texts, user_id, timezone if is_valid_timezone(timezone) else "UTC")
     view = setup_modal(texts, defaults, channel_id=channel_id, editing=team is not None)
-    try:
-        client.views_open(trigger_id=trigger_id, view=view)
-    except SlackApiError as error:
-        logger.warning("views.open failed: %s", error.response.get("error"))
-        return False
-    return True
+    return open_modal(client, trigger_id, view)
 
 
 def field_errors(texts: Catalog, errors: dict[str, str]) -> dict[str, str]:

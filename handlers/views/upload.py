@@ -32,7 +32,7 @@ from handlers.render.assessments import (
     upload_modal,
 )
 from handlers.render.setup import read_metadata
-from handlers.slack_calls import post_in_channel
+from handlers.slack_calls import open_modal, post_in_channel
 
 if TYPE_CHECKING:  # pandas and matplotlib load on the first upload, not when a worker starts
     import pandas as pd
@@ -50,12 +50,7 @@ class TooLarge(Exception):
 
 
 def open_upload_modal(client: WebClient, team: TeamProfile, trigger_id: str, texts: Catalog) -> bool:
-    try:
-        client.views_open(trigger_id=trigger_id, view=upload_modal(texts, team.channel_id))
-    except SlackApiError as error:
-        logger.warning("views.open failed: %s", error.response.get("error"))
-        return False
-    return True
+    return open_modal(client, trigger_id, upload_modal(texts, team.channel_id))
 
 
 def download(client: WebClient, url: str, limit: int) -> bytes:
