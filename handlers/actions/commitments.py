@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from bot.commitments.service import Change, CommitmentView, local_today
 from bot.services import Services
 from bot.teams import TeamProfile
+from handlers.actions import payload
 from handlers.commitment_flow import show_answer
 from handlers.render.commitments import (
     COMMIT_ACTION,
@@ -29,25 +30,10 @@ def _value(body: dict) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _channel_id(body: dict) -> str:
-    channel = body.get("channel")
-    if isinstance(channel, dict) and channel.get("id"):
-        return str(channel["id"])
-    container = body.get("container")
-    return str(container.get("channel_id") or "") if isinstance(container, dict) else ""
 
 
-def _message_ts(body: dict) -> str:
-    message = body.get("message")
-    if isinstance(message, dict) and message.get("ts"):
-        return str(message["ts"])
-    container = body.get("container")
-    return str(container.get("message_ts") or "") if isinstance(container, dict) else ""
 
 
-def _user_id(body: dict) -> str:
-    user = body.get("user")
-    return str(user.get("id") or "") if isinstance(user, dict) else ""
 
 
 def register(app: App, services: Services) -> None:
@@ -60,7 +46,7 @@ def register(app: App, services: Services) -> None:
             respond(text=services.catalog_for(None).t("commitments.errors.not_found"), response_type="ephemeral",
                     replace_original=False)
             return None
-        if _user_id(body) != commitment.owner_id:
+        if payload.user_id(body) != commitment.owner_id:
             respond(text=services.catalog_for(team).t("commitments.errors.not_owner",
                                                       owner=mention(commitment.owner_id)),
                     response_type="ephemeral", replace_original=False)
@@ -70,12 +56,12 @@ def register(app: App, services: Services) -> None:
     @app.action(COMMIT_ACTION)
     def open_commit_form(ack: Ack, body: dict, client: WebClient, context: dict) -> None:
         ack()
-        team = services.teams.find(context.get("team_id") or "", _channel_id(body))
+        team = services.teams.find(context.get("team_id") or "", payload.channel_id(body))
         if team is None:
             return
         meeting = _value(body)
         client.views_open(trigger_id=body.get("trigger_id") or "",
-                          view=commit_modal(services.catalog_for(team), team.channel_id, _user_id(body),
+                          view=commit_modal(services.catalog_for(team), team.channel_id, payload.user_id(body),
                                             meeting if meeting.isdigit() else None))
 
     @app.action(DONE_ACTION)
@@ -85,9 +71,9 @@ def register(app: App, services: Services) -> None:
         if found is None:
             return
         commitment, team = found
-        change = services.commitments.mark_done(commitment.id, _user_id(body))
+        change = services.commitments.mark_done(commitment.id, payload.user_id(body))
         if change is not None:
-            show_answer(client, services, team, change, _channel_id(body), _message_ts(body))
+            show_answer(client, services, team, change, payload.channel_id(body), payload.message_ts(body))
 
     def opens_form(action_id: str) -> Callable[..., None]:
         """Need more time / Drop: a form for the owner, unless the commitment was closed meanwhile."""
@@ -97,7 +83,7 @@ def register(app: App, services: Services) -> None:
             if found is None:
                 return
             commitment, team = found
-            channel_id, message_ts = _channel_id(body), _message_ts(body)
+            channel_id, message_ts = payload.channel_id(body), payload.message_ts(body)
             if not commitment.is_open:  # answered already (another click, another device): say so
                 show_answer(client, services, team, Change(commitment, False), channel_id, message_ts)
                 return

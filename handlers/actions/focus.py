@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.services import Services
+from handlers.actions import payload
 from handlers.render.focus import FOCUS_PARK_ACTION, parked_blocks
 
 logger = logging.getLogger(__name__)
@@ -19,8 +20,8 @@ def register(app: App, services: Services) -> None:
     @app.action(FOCUS_PARK_ACTION)
     def park_drifting_topic(ack: Ack, body: dict, action: dict, client: WebClient, context: dict) -> None:
         ack()
-        channel_id = str((body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id") or "")
-        team = services.teams.find(context.get("team_id") or "", channel_id)
+        channel = payload.channel_id(body)
+        team = services.teams.find(context.get("team_id") or "", channel)
         try:
             value = json.loads(action.get("value") or "{}")
         except ValueError:
@@ -29,12 +30,12 @@ def register(app: App, services: Services) -> None:
         message = body.get("message") or {}
         if team is None or not isinstance(text, str) or not text.strip():
             return
-        user_id = (body.get("user") or {}).get("id") or ""
-        services.meetings.park(team.id, text, user_id)
+        clicked_by = payload.user_id(body, context)
+        services.meetings.park(team.id, text, clicked_by)
         texts = services.catalog_for(team)
         shown = message.get("text") or ""
         try:
-            client.chat_update(channel=channel_id, ts=message.get("ts") or "", text=shown,
-                               blocks=parked_blocks(texts, shown, user_id))
+            client.chat_update(channel=channel, ts=payload.message_ts(body), text=shown,
+                               blocks=parked_blocks(texts, shown, clicked_by))
         except SlackApiError as error:
             logger.warning("chat.update failed: %s", error.response.get("error"))

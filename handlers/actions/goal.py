@@ -6,20 +6,15 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.services import Services
+from handlers.actions import payload
 from handlers.commands.goal import open_goal_modal
 from handlers.render.assessment_policy import CHANGE_GOAL_ACTION
-
-
-def _channel_id(body: dict) -> str:
-    channel = body.get("channel") or {}
-    container = body.get("container") or {}
-    return str(channel.get("id") or container.get("channel_id") or "")
 
 
 def register(app: App, services: Services) -> None:
     @app.action(CHANGE_GOAL_ACTION)
     def change_goal(ack: Ack, body: dict, client: WebClient, context: dict) -> None:
         ack()
-        team = services.teams.find(context.get("team_id") or "", _channel_id(body))
+        team = services.teams.find(context.get("team_id") or "", payload.channel_id(body))
         if team is not None:
             open_goal_modal(client, services, team, body.get("trigger_id") or "", services.catalog_for(team))

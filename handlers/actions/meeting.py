@@ -13,15 +13,11 @@ from slack_sdk.models.views import View
 from bot.i18n import Catalog
 from bot.services import Services
 from bot.teams import TeamProfile
+from handlers.actions import payload
 from handlers.commands.meeting import PICK_QUESTION_ACTION
 from handlers.meeting_flow import announce_item, close_meeting, refresh_meeting_message
 from handlers.render.meeting import ADD_ITEM_ACTION, END_ACTION, NEXT_ACTION, PARK_ACTION, START_ACTION
 from handlers.views.meeting_forms import agenda_item_modal, park_modal
-
-
-def _channel_id(body: dict) -> str:
-    channel = body.get("channel")
-    return channel.get("id", "") if isinstance(channel, dict) else ""
 
 
 def _meeting_id(body: dict) -> int | None:
@@ -31,7 +27,7 @@ def _meeting_id(body: dict) -> int | None:
 
 def register(app: App, services: Services) -> None:
     def team_of(body: dict, context: dict) -> TeamProfile | None:
-        return services.teams.find(context.get("team_id") or "", _channel_id(body))
+        return services.teams.find(context.get("team_id") or "", payload.channel_id(body))
 
     @app.action(START_ACTION)
     def start_meeting(ack: Ack, body: dict, client: WebClient, context: dict) -> None:

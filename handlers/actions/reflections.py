@@ -6,26 +6,16 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.services import Services
+from handlers.actions import payload
 from handlers.reflection_flow import open_form, remove_posted
 from handlers.render.reflections import DELETE_ALL_ACTION, KEEP_ACTION, OPEN_ACTION
-
-
-def _channel_id(body: dict) -> str:
-    channel = body.get("channel") or {}
-    container = body.get("container") or {}
-    return str((channel.get("id") if isinstance(channel, dict) else "") or container.get("channel_id") or "")
-
-
-def _user_id(body: dict, context: dict) -> str:
-    user = body.get("user") or {}
-    return str(context.get("user_id") or (user.get("id") if isinstance(user, dict) else "") or "")
 
 
 def register(app: App, services: Services) -> None:
     @app.action(OPEN_ACTION)
     def reflect(ack: Ack, body: dict, client: WebClient, context: dict) -> None:
         ack()
-        team = services.teams.find(context.get("team_id") or "", _channel_id(body))
+        team = services.teams.find(context.get("team_id") or "", payload.channel_id(body))
         value = body["actions"][0].get("value")
         if team is None:
             return
@@ -35,8 +25,8 @@ def register(app: App, services: Services) -> None:
     @app.action(DELETE_ALL_ACTION)
     def delete_all(ack: Ack, body: dict, client: WebClient, respond: Respond, context: dict) -> None:
         ack()
-        workspace_id, user_id = context.get("team_id") or "", _user_id(body, context)
-        texts = services.catalog_for(services.teams.find(workspace_id, _channel_id(body)))
+        workspace_id, user_id = context.get("team_id") or "", payload.user_id(body, context)
+        texts = services.catalog_for(services.teams.find(workspace_id, payload.channel_id(body)))
         if not workspace_id or not user_id:
             return
         count, copies = services.reflections.delete_all(workspace_id, user_id)
@@ -47,5 +37,5 @@ def register(app: App, services: Services) -> None:
     @app.action(KEEP_ACTION)
     def keep(ack: Ack, body: dict, respond: Respond, context: dict) -> None:
         ack()
-        texts = services.catalog_for(services.teams.find(context.get("team_id") or "", _channel_id(body)))
+        texts = services.catalog_for(services.teams.find(context.get("team_id") or "", payload.channel_id(body)))
         respond(text=texts.t("reflections.delete.cancelled"), response_type="ephemeral", replace_original=True)

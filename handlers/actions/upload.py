@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.services import Services
+from handlers.actions import payload
 from handlers.render.assessments import (
     CHOOSE_COLUMN_ACTION,
     READ_COLUMN_ACTION,
@@ -25,13 +26,6 @@ from handlers.views.upload import process_upload
 logger = logging.getLogger(__name__)
 
 
-def _channel_id(body: dict) -> str:
-    channel = body.get("channel")
-    if isinstance(channel, dict) and isinstance(channel.get("id"), str):
-        return channel["id"]
-    container = body.get("container")
-    found = container.get("channel_id") if isinstance(container, dict) else None
-    return found if isinstance(found, str) else ""
 
 
 def register(app: App, services: Services) -> None:
@@ -42,7 +36,7 @@ def register(app: App, services: Services) -> None:
     @app.action(READ_COLUMN_ACTION)
     def read_chosen_column(ack: Ack, body: dict, client: WebClient, context: dict, respond: Respond) -> None:
         ack()
-        team = services.teams.find(context.get("team_id") or "", _channel_id(body))
+        team = services.teams.find(context.get("team_id") or "", payload.channel_id(body))
         redo = read_redo(body["actions"][0].get("value"))
         if team is None or redo is None:
             return
