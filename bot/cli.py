@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.assessments.cli import add_analyze_parser, run_analyze
+from bot.focus.cli import add_focus_parser, run_focus
 from bot.i18n import Catalog, catalog
 from bot.settings import SUPPORTED_LANGUAGES, Settings, SettingsError, configure_logging, load_settings
 
@@ -46,6 +47,7 @@ def build_parser(texts: Catalog) -> argparse.ArgumentParser:
     sandbox.add_argument("--lang", choices=SUPPORTED_LANGUAGES, default=None, help=t("cli.sandbox_lang"))
 
     add_analyze_parser(commands, texts)
+    add_focus_parser(commands, texts)
     return parser
 
 
@@ -106,6 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _manifest(args)
     if args.command == "analyze":
         return run_analyze(args)
+    if args.command == "focus":
+        return run_focus(args)
     if args.command == "sandbox":
         from bot.devtools.sandbox import run_sandbox
 

@@ -1,1 +1,5 @@
-"""The focus keeper: keeps a team's talk on student learning."""
+"""Focus keeper: tells student-learning talk (and its critical question) from drift and ordinary talk."""
+
+from bot.focus.classifier import SENSITIVITIES, FocusClassifier, Verdict
+
+__all__ = ["SENSITIVITIES", "FocusClassifier", "Verdict"]

@@ -2,8 +2,9 @@
 
 Plain Python (no Slack). Only the label of a message is kept (learning and its critical question,
 drift, other): never its text or its author. A thread is nudged at most once per cooldown, even
-when several workers see drift in it at the same moment (the team's row is locked on PostgreSQL;
-SQLite has one writer at a time, and the event is written before the check).
+when several workers see drift in it at the same moment: on PostgreSQL they take turns on the
+team's row (FOR NO KEY UPDATE, which leaves inserts that refer to the team alone); SQLite has one
+writer at a time, and the event is written before the check.
 """
 
 from __future__ import annotations
@@ -111,15 +112,16 @@ class FocusKeeper:
         if not settings.enabled:
             return None
         verdict = classify(text, language, settings.mode)
+        drift = verdict.label == "drift"
         with self.db.session() as session:
+            if drift:  # one nudge per thread per cooldown, whoever sees the drift first: take turns
+                session.execute(select(Team.id).where(Team.id == team_id).with_for_update(key_share=True))
             event = FocusEvent(team_id=team_id, meeting_id=meeting_id, thread_ts=thread_ts, label=verdict.label,
                                question=verdict.question, nudged=False, created_at=now)
             session.add(event)
             session.flush()
-            if verdict.label != "drift":
+            if not drift:
                 return Observation(verdict, nudge=False)
-            # One nudge per thread per cooldown, whoever sees the drift first.
-            session.execute(select(Team.id).where(Team.id == team_id).with_for_update())
             since = now - timedelta(minutes=settings.cooldown_minutes)
             recent = session.scalar(select(func.count()).select_from(FocusEvent).where(
                 FocusEvent.team_id == team_id, FocusEvent.thread_ts == thread_ts, FocusEvent.nudged.is_(True),

@@ -1,0 +1,53 @@
+"""The target on the project's labelled sets, cross-validated: the model is retrained in every fold
+(with its internal calibration of the drift cut-offs), so no row is scored by a model that saw it.
+
+Target per language at the normal sensitivity: drift recall >= 0.85 with at most 3% of learning and
+ordinary messages flagged. The false-positive bound is met; the recall target is not yet (about 0.70-0.77
+in a 5-fold run, see `python -m bench.focus_classifier`), so that test is an expected failure, and a
+floor below today's figures guards against regressions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.focus.training import cross_validate, labelled_path, load_labelled, scores
+
+TARGET_RECALL = 0.85
+TARGET_FPR = 0.03
+RECALL_FLOOR = {"en": 0.62, "tr": 0.66}  # regression guard, below today's cross-validated figures
+FOLDS = 3  # the benchmark uses 5
+_cache: dict[str, dict[str, Any]] = {}
+
+
+def normal_figures(language: str) -> dict[str, Any]:
+    if language not in _cache:
+        path = labelled_path(language)
+        if not path.exists():
+            pytest.skip(f"no labelled set at {path}")
+        examples = load_labelled(path)
+        assert len(examples) >= 400
+        _cache[language] = scores(cross_validate(examples, language, folds=FOLDS, seed=0), "normal")
+    return _cache[language]
+
+
+@pytest.mark.parametrize("language", ["en", "tr"])
+def test_false_positive_rate_at_normal_sensitivity(language: str) -> None:
+    figures = normal_figures(language)
+    assert figures["false_positive_rate"] <= TARGET_FPR, figures
+
+
+@pytest.mark.parametrize("language", ["en", "tr"])
+def test_drift_recall_does_not_regress(language: str) -> None:
+    figures = normal_figures(language)
+    assert figures["drift_recall"] >= RECALL_FLOOR[language], figures
+
+
+@pytest.mark.xfail(reason="drift recall at 3% false positives is ~0.70-0.77 cross-validated, target 0.85",
+                   strict=False)
+@pytest.mark.parametrize("language", ["en", "tr"])
+def test_drift_recall_target_at_normal_sensitivity(language: str) -> None:
+    figures = normal_figures(language)
+    assert figures["drift_recall"] >= TARGET_RECALL, figures
