@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -26,7 +27,8 @@ def test_wheel_contains_package_data(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in ("bot/manifest.yml", "prompts/en/help.toml", "prompts/tr/help.toml",
                      "storage/migrations/env.py", "storage/migrations/versions/0001_foundation.py",
-                     "handlers/commands/__init__.py"):
+                     "handlers/commands/__init__.py", "prompts/en/focus_model.json",
+                     "prompts/tr/focus_cues.toml", "storage/migrations/versions/0005_focus_follow_through.py"):
         assert required in names, required
     en = {n for n in names if n.startswith("prompts/en/")}
     tr = {n.replace("prompts/tr/", "prompts/en/") for n in names if n.startswith("prompts/tr/")}
@@ -58,3 +60,9 @@ def test_installed_wheel_runs_from_anywhere(wheel: Path, tmp_path: Path) -> None
     assert manifest.returncode == 0 and "command: /plc" in manifest.stdout
     texts = run("-c", "from bot.i18n import catalog; print(catalog('tr').t('help.title'))")
     assert texts.stdout.strip() == "PLC Bot: neler yapabilirim"
+    classified = subprocess.run([sys.executable, "-m", "bot.cli", "focus", "classify", "--lang", "tr"], cwd=workdir,
+                                env=env, capture_output=True, text=True, timeout=120,
+                                input="İdare yine bize sormadan nöbet çizelgesini değiştirmiş, bıktım artık\n")
+    assert classified.returncode == 0, classified.stderr
+    verdict = json.loads(classified.stdout.splitlines()[0])
+    assert verdict["label"] == "drift" and verdict["cues"]  # the shipped model and cues, read from the wheel
