@@ -7,6 +7,7 @@ applied to exactly the features it was trained on. Pure Python, no third-party i
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 # İ and I first (Turkish rules: İ -> i, I -> ı); ı is folded to i afterwards, so "I" ends as "i" in
@@ -24,6 +25,8 @@ _FOLD = str.maketrans({
 _SLACK_MENTION = re.compile(r"<[@!#][^>]*>")
 _SLACK_LINK = re.compile(r"<(?:https?|mailto):[^>|]*(?:\|([^>]*))?>")
 _EMOJI = re.compile(r":([a-z0-9_+\-']+):")
+# Emoji typed as characters (🙄, 👍, 😂): their Unicode names become signs, like Slack's :shortcodes:.
+_UNICODE_EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF]")
 _CODE = re.compile(r"\b(?:[a-z]{1,5}\.\d{1,2}(?:\.[a-z0-9]{1,3})+|\d{1,2}\.[a-z]{1,4}(?:\.[a-z0-9]{1,3})+"
                    r"|\d{1,2}(?:\.\d{1,2}){2,4})\b")
 _PERCENT = re.compile(r"%\s?\d|\d\s?%")
@@ -92,6 +95,9 @@ def tokenize(text: str, language: str) -> Tokens:
         signs.append("?")
     if _CAPS.search(text):
         signs.append("CAPS")
+    if not text.isascii():
+        signs += [":" + unicodedata.name(ch, "emoji").lower().replace(" ", "_") + ":"
+                  for ch in _UNICODE_EMOJI.findall(text)]
     lower = casefold(text, language)
     if ":" in lower:
         emoji = _EMOJI.findall(lower)

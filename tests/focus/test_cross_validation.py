@@ -2,9 +2,10 @@
 (with its internal calibration of the drift cut-offs), so no row is scored by a model that saw it.
 
 Target per language at the normal sensitivity: drift recall >= 0.85 with at most 3% of learning and
-ordinary messages flagged. The false-positive bound is met; the recall target is not yet (about 0.70-0.77
-in a 5-fold run, see `python -m bench.focus_classifier`), so that test is an expected failure, and a
-floor below today's figures guards against regressions.
+ordinary messages flagged. The false-positive bound is met in both languages. Turkish meets the recall
+target (0.86); English does not yet (0.80, see `python -m bench.focus_classifier`), so its target test
+is an expected failure (strict: it must be updated once English gets there), and a floor below
+today's figures guards both against regressions.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from bot.focus.training import cross_validate, labelled_path, load_labelled, sco
 
 TARGET_RECALL = 0.85
 TARGET_FPR = 0.03
-RECALL_FLOOR = {"en": 0.62, "tr": 0.66}  # regression guard, below today's cross-validated figures
-FOLDS = 3  # the benchmark uses 5
+RECALL_FLOOR = {"en": 0.76, "tr": 0.82}  # regression guard, below today's cross-validated figures
+FOLDS = 5  # as the benchmark
 _cache: dict[str, dict[str, Any]] = {}
 
 
@@ -45,9 +46,11 @@ def test_drift_recall_does_not_regress(language: str) -> None:
     assert figures["drift_recall"] >= RECALL_FLOOR[language], figures
 
 
-@pytest.mark.xfail(reason="drift recall at 3% false positives is ~0.70-0.77 cross-validated, target 0.85",
-                   strict=False)
-@pytest.mark.parametrize("language", ["en", "tr"])
+@pytest.mark.parametrize("language", [
+    pytest.param("en", marks=pytest.mark.xfail(reason="English drift recall is 0.80 at 2.1% flagged, target 0.85",
+                                               strict=True)),
+    "tr",
+])
 def test_drift_recall_target_at_normal_sensitivity(language: str) -> None:
     figures = normal_figures(language)
     assert figures["drift_recall"] >= TARGET_RECALL, figures
