@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.assessments.policy import AssessmentPolicy
 from bot.devtools.slack_requests import values_for
@@ -90,7 +91,8 @@ def test_goal_is_set_shown_with_progress_changed_and_cleared(running_app: Runnin
     assert set(errors) == {"goal_standards", "goal_due_on"}
     assert app.plc.services.assessments.goal(TEAM_ID) is None
 
-    due = (date.today() + timedelta(days=120)).isoformat()
+    team_today = datetime.now(ZoneInfo("America/New_York")).date()  # the team's day, not the machine's
+    due = (team_today + timedelta(days=120)).isoformat()
     reply = submit(app, view, goal_standards="4.NF.1, 4.nf.2; 4.NF.1", goal_target="80", goal_due_on=due)
     assert reply.status_code == 200 and reply.text == ""
     goal = app.plc.services.assessments.goal(TEAM_ID)
