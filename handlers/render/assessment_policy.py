@@ -27,6 +27,7 @@ from bot.assessments.goals import Goal, GoalPoint
 from bot.assessments.policy import RETENTION_CHOICES, AssessmentPolicy, school_year_end_after
 from bot.assessments.service import StandardGrowth
 from bot.i18n import Catalog
+from handlers.form_state import date_value, entry, number_value
 from handlers.render.assessments import percent as points_percent  # as in the rest of the summary
 
 GOAL_CALLBACK = "team_goal"
@@ -47,19 +48,6 @@ def percent(catalog: Catalog, value: float) -> str:
 
 def _metadata(channel_id: str) -> str:
     return json.dumps({"channel_id": channel_id})
-
-
-def _element(values: dict[str, Any], block_id: str) -> dict[str, Any]:
-    block = values.get(block_id)
-    found = next(iter(block.values()), None) if isinstance(block, dict) and block else None
-    return found if isinstance(found, dict) else {}
-
-
-def _float(text: Any) -> float | None:
-    try:
-        return float(str(text).replace(",", "."))
-    except ValueError:
-        return None
 
 
 # -- /plc settings --------------------------------------------------------------------------------
@@ -114,18 +102,15 @@ class SettingsDraft:
 
 
 def read_settings(values: dict[str, Any]) -> SettingsDraft:
-    retention = (_element(values, RETENTION_BLOCK).get("selected_option") or {}).get("value")
+    retention = (entry(values, RETENTION_BLOCK).get("selected_option") or {}).get("value")
     retention_days: int | None = None
     valid = retention == SCHOOL_YEAR
     if not valid and isinstance(retention, str) and retention.isdigit():
         retention_days, valid = int(retention), True
-    picked = _element(values, YEAR_END_BLOCK).get("selected_date")
-    try:
-        year_end = date.fromisoformat(picked).strftime("%m-%d") if isinstance(picked, str) else ""
-    except ValueError:
-        year_end = ""
-    return SettingsDraft(_float(_element(values, BELOW_BLOCK).get("value")),
-                         _float(_element(values, FROM_BLOCK).get("value")), retention_days, valid, year_end)
+    picked = date_value(values, YEAR_END_BLOCK)
+    year_end = picked.strftime("%m-%d") if picked else ""
+    return SettingsDraft(number_value(values, BELOW_BLOCK), number_value(values, FROM_BLOCK), retention_days, valid,
+                         year_end)
 
 
 def data_settings_text(catalog: Catalog, policy: AssessmentPolicy, today: date) -> list[str]:
@@ -173,14 +158,9 @@ class GoalDraft:
 
 
 def read_goal(values: dict[str, Any]) -> GoalDraft:
-    standards = _element(values, STANDARDS_BLOCK).get("value")
-    picked = _element(values, DUE_BLOCK).get("selected_date")
-    try:
-        due_on = date.fromisoformat(picked) if isinstance(picked, str) else None
-    except ValueError:
-        due_on = None
-    return GoalDraft(standards if isinstance(standards, str) else "",
-                     _float(_element(values, TARGET_BLOCK).get("value")), due_on)
+    standards = entry(values, STANDARDS_BLOCK).get("value")
+    return GoalDraft(standards if isinstance(standards, str) else "", number_value(values, TARGET_BLOCK),
+                     date_value(values, DUE_BLOCK))
 
 
 def goal_statement(catalog: Catalog, goal: Goal, policy: AssessmentPolicy) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -11,6 +10,7 @@ from slack_sdk import WebClient
 from bot.commitments.service import CommitmentError, local_today
 from bot.services import Services
 from handlers.commitment_flow import announce, show_answer
+from handlers.form_state import date_value, entry, view_values
 from handlers.render.commitments import (
     DROP_CALLBACK,
     DUE_BLOCK,
@@ -25,23 +25,9 @@ from handlers.render.commitments import (
 from handlers.render.setup import read_metadata
 
 
-def _entry(values: dict, block_id: str, action_id: str) -> dict[str, Any]:
-    block = values.get(block_id)
-    entry = block.get(action_id) if isinstance(block, dict) else None
-    return entry if isinstance(entry, dict) else {}
-
-
 def _text(values: dict, block_id: str, action_id: str) -> str:
-    value = _entry(values, block_id, action_id).get("value")
+    value = entry(values, block_id, action_id).get("value")
     return " ".join(value.split()) if isinstance(value, str) else ""
-
-
-def _date(values: dict, block_id: str, action_id: str) -> date | None:
-    value = _entry(values, block_id, action_id).get("selected_date")
-    try:
-        return date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
 
 
 def _slack_escaped(text: str) -> str:
@@ -49,20 +35,14 @@ def _slack_escaped(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _values(view: dict) -> dict:
-    state = view.get("state")
-    values = state.get("values") if isinstance(state, dict) else None
-    return values if isinstance(values, dict) else {}
-
-
 def register(app: App, services: Services) -> None:
     @app.view(NEW_CALLBACK)
     def submit_commitment(ack: Ack, view: dict, client: WebClient, context: dict) -> None:
         team = services.teams.find(context.get("team_id") or "", read_metadata(view).get("channel_id", ""))
         texts = services.catalog_for(team)
-        values = _values(view)
+        values = view_values(view)
         text = _text(values, TEXT_BLOCK, "text")
-        owner = _entry(values, OWNER_BLOCK, "owner").get("selected_user")
+        owner = entry(values, OWNER_BLOCK, "owner").get("selected_user")
         user_id = context.get("user_id") or ""
         if team is None:
             ack(response_action="errors", errors={TEXT_BLOCK: texts.t("setup.errors.form_expired")})
@@ -73,7 +53,7 @@ def register(app: App, services: Services) -> None:
         try:
             commitment = services.commitments.create(team.id, _slack_escaped(text),
                                                      owner if isinstance(owner, str) else None,
-                                                     user_id, _date(values, DUE_BLOCK, "due"))
+                                                     user_id, date_value(values, DUE_BLOCK, "due"))
         except CommitmentError as error:
             block = DUE_BLOCK if error.key == "commitments.errors.past_date" else TEXT_BLOCK
             ack(response_action="errors", errors={block: error_text(texts, error.key, error.params)})
@@ -103,7 +83,7 @@ def register(app: App, services: Services) -> None:
             ack(response_action="errors", errors={DUE_BLOCK: problem})
             return
         texts = services.catalog_for(team)
-        new_due = _date(_values(view), DUE_BLOCK, "due")
+        new_due = date_value(view_values(view), DUE_BLOCK, "due")
         if new_due is None:
             ack(response_action="errors", errors={DUE_BLOCK: texts.t("commitments.errors.no_date")})
             return
@@ -129,7 +109,7 @@ def register(app: App, services: Services) -> None:
             ack(response_action="errors", errors={REASON_BLOCK: problem})
             return
         texts = services.catalog_for(team)
-        reason = _text(_values(view), REASON_BLOCK, "reason")
+        reason = _text(view_values(view), REASON_BLOCK, "reason")
         if not reason:
             ack(response_action="errors", errors={REASON_BLOCK: texts.t("commitments.errors.no_reason")})
             return

@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 
 from bot.assessments.goals import Goal, check_goal, parse_standards
 from bot.services import Services
+from handlers.form_state import view_values
 from handlers.render.assessment_policy import (
     DUE_BLOCK,
     GOAL_CALLBACK,
@@ -19,7 +20,7 @@ from handlers.render.assessment_policy import (
 )
 from handlers.render.setup import read_metadata
 from handlers.slack_calls import post_in_channel
-from handlers.views.team_settings import submitter, view_values
+from handlers.views.team_settings import submitter
 
 FIELDS = {"standards": STANDARDS_BLOCK, "target": TARGET_BLOCK, "due_on": DUE_BLOCK}
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
@@ -11,6 +10,7 @@ from slack_sdk import WebClient
 from bot.assessments.policy import AssessmentPolicy, check_policy
 from bot.focus.keeper import FocusSettings, check_focus_settings
 from bot.services import Services
+from handlers.form_state import view_values
 from handlers.render.assessment_policy import BELOW_BLOCK, FROM_BLOCK, RETENTION_BLOCK, YEAR_END_BLOCK, read_settings
 from handlers.render.focus import COOLDOWN_BLOCK, MODE_BLOCK, read_focus_settings
 from handlers.render.setup import read_metadata
@@ -18,12 +18,6 @@ from handlers.render.team_settings import SETTINGS_CALLBACK, settings_text
 
 FIELDS = {"intervention_below": BELOW_BLOCK, "extension_from": FROM_BLOCK, "retention_days": RETENTION_BLOCK,
           "school_year_end": YEAR_END_BLOCK, "focus_mode": MODE_BLOCK, "focus_cooldown": COOLDOWN_BLOCK}
-
-
-def view_values(view: dict) -> dict[str, Any]:
-    state = view.get("state")
-    values = state.get("values") if isinstance(state, dict) else None
-    return values if isinstance(values, dict) else {}
 
 
 def submitter(body: dict, context: dict) -> str:

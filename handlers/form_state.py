@@ -1,0 +1,39 @@
+"""Reading a submitted modal's `view.state.values` defensively (a forged payload must not raise)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+
+def view_values(view: dict) -> dict[str, Any]:
+    """`view.state.values`, or {} when the payload has none."""
+    state = view.get("state")
+    values = state.get("values") if isinstance(state, dict) else None
+    return values if isinstance(values, dict) else {}
+
+
+def entry(values: dict[str, Any], block_id: str, action_id: str | None = None) -> dict[str, Any]:
+    """The state of one input: by its action id, or the block's only element when `action_id` is None."""
+    block = values.get(block_id)
+    if not isinstance(block, dict) or not block:
+        return {}
+    found = block.get(action_id) if action_id is not None else next(iter(block.values()))
+    return found if isinstance(found, dict) else {}
+
+
+def date_value(values: dict[str, Any], block_id: str, action_id: str | None = None) -> date | None:
+    """A datepicker's date; None when none (or no valid one) was picked."""
+    picked = entry(values, block_id, action_id).get("selected_date")
+    try:
+        return date.fromisoformat(picked) if isinstance(picked, str) else None
+    except ValueError:
+        return None
+
+
+def number_value(values: dict[str, Any], block_id: str, action_id: str | None = None) -> float | None:
+    """A number input's value (a decimal comma is read too); None when empty or not a number."""
+    try:
+        return float(str(entry(values, block_id, action_id).get("value")).replace(",", "."))
+    except ValueError:
+        return None
