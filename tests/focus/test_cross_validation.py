@@ -3,7 +3,7 @@
 
 Target per language at the normal sensitivity: drift recall >= 0.85 with at most 3% of learning and
 ordinary messages flagged. The false-positive bound is met in both languages. Turkish meets the recall
-target (0.86); English does not yet (0.82, see `python -m bench.focus_classifier`), so its target test
+target (0.86); English does not yet (0.84, see `python -m bench.focus_classifier`), so its target test
 is an expected failure (strict: it must be updated once English gets there), and a floor below
 today's figures guards both against regressions.
 """
@@ -18,7 +18,7 @@ from bot.focus.training import cross_validate, labelled_path, load_labelled, sco
 
 TARGET_RECALL = 0.85
 TARGET_FPR = 0.03
-RECALL_FLOOR = {"en": 0.79, "tr": 0.82}  # regression guard, below today's cross-validated figures
+RECALL_FLOOR = {"en": 0.81, "tr": 0.82}  # regression guard, below today's cross-validated figures
 FOLDS = 5  # as the benchmark
 _cache: dict[str, dict[str, Any]] = {}
 
@@ -47,7 +47,7 @@ def test_drift_recall_does_not_regress(language: str) -> None:
 
 
 @pytest.mark.parametrize("language", [
-    pytest.param("en", marks=pytest.mark.xfail(reason="English drift recall is 0.82 at 2.4% flagged, target 0.85",
+    pytest.param("en", marks=pytest.mark.xfail(reason="English drift recall is 0.84 at 3.0% flagged, target 0.85",
                                                strict=True)),
     "tr",
 ])
