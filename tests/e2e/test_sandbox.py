@@ -24,9 +24,9 @@ from bot.devtools.slack_emulator import SlackEmulator
 from bot.i18n import catalog
 from bot.settings import Settings
 from handlers.commands.names import SUBCOMMANDS
+from tests.e2e.helpers import run_example
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "examples" / "sandbox-setup.txt"
 
 
 def run_script(tmp_path: Path, lines: list[str], language: str | None = None) -> tuple[int, str]:
@@ -60,10 +60,7 @@ def test_help_lists_every_subcommand_only_to_you_and_unknown_ones_get_a_polite_r
 
 def test_example_script_sets_up_a_team_that_help_then_knows(tmp_path: Path) -> None:
     """examples/sandbox-setup.txt: help, the whole setup form, help again, a teammate joining."""
-    out = io.StringIO()
-    code = run_sandbox(script=str(EXAMPLE), stdout=out)
-    text = out.getvalue()
-    assert code == 0, text
+    text = run_example("sandbox-setup.txt")
     assert "# " not in text  # comments are not echoed
     assert "PLC Bot · opened a form: Set up your PLC team" in text
     assert "Team name> Grade 4 Math" in text
@@ -319,7 +316,6 @@ def test_every_kind_of_field_and_output(tmp_path: Path, monkeypatch: pytest.Monk
 
 # --------------------------------------------------------------------------- meetings and the scheduler
 
-MEETING_EXAMPLE = ROOT / "examples" / "sandbox-meeting.txt"
 # The setup form (English session): name, subject, grade band, timezone search and pick, language,
 # members, norms.
 SETUP_LINES = ["/plc setup", "Grade 4 Math", "Mathematics", "3", "new_york", "America/New_York", "", "1,3", ""]
@@ -338,10 +334,7 @@ def november_2026() -> Iterator[None]:
 @pytest.mark.usefixtures("november_2026")
 def test_meeting_example_walks_a_whole_meeting() -> None:
     """examples/sandbox-meeting.txt: schedule, :due, :fire start, Start, notes, Next, parking, End, minutes."""
-    out = io.StringIO()
-    code = run_sandbox(script=str(MEETING_EXAMPLE), stdout=out)
-    text = out.getvalue()
-    assert code == 0, text
+    text = run_example("sandbox-meeting.txt")
     assert "There is no button" not in text and "The sandbox has no command" not in text
     assert "Meeting day(s)> 2" in text and "Start time [15:30]> 15:30" in text
     assert "Length in minutes [45]> 45" in text and "First meeting on or after [" in text
@@ -431,15 +424,7 @@ def test_turkish_session_lists_the_outbox_in_turkish(tmp_path: Path) -> None:
 
 
 def test_upload_example_shows_aggregates_in_the_channel_and_names_only_privately() -> None:
-    out = io.StringIO()
-    cwd = os.getcwd()
-    os.chdir(ROOT)  # the script names the results file relative to the repository
-    try:
-        code = run_sandbox(script=str(ROOT / "examples" / "sandbox-upload.txt"), stdout=out)
-    finally:
-        os.chdir(cwd)
-    text = out.getvalue()
-    assert code == 0, text
+    text = run_example("sandbox-upload.txt")
     channel = text[text.index("*Fractions quiz*: results updated by @you"):text.index("PLC Bot · posted a file")]
     assert "4.NF.2: 50.0% (1 below)" in channel
     assert "Ayşe" not in channel and "Mehmet" not in channel

@@ -11,9 +11,7 @@ import pytest
 import time_machine
 
 from bot.devtools.sandbox import run_sandbox
-
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "examples" / "sandbox-commitments.txt"
+from tests.e2e.helpers import run_example
 
 
 @pytest.fixture
@@ -30,10 +28,7 @@ def between(text: str, start: str, end: str) -> str:
 
 @pytest.mark.usefixtures("november_2026")
 def test_commitments_example_records_reminds_answers_and_reviews() -> None:
-    out = io.StringIO()
-    code = run_sandbox(script=str(EXAMPLE), stdout=out)
-    text = out.getvalue()
-    assert code == 0, text
+    text = run_example("sandbox-commitments.txt")
     assert "There is no button" not in text and "The sandbox has no command" not in text
     assert "The form was not accepted" not in text
 

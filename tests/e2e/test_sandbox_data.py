@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-import io
-import os
-from pathlib import Path
-
-from bot.devtools.sandbox import run_sandbox
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.e2e.helpers import run_example
 
 
 def test_data_example_changes_settings_shows_growth_and_goal_progress() -> None:
-    out = io.StringIO()
-    cwd = os.getcwd()
-    os.chdir(ROOT)  # the script names the results files relative to the repository
-    try:
-        code = run_sandbox(script=str(ROOT / "examples" / "sandbox-data.txt"), stdout=out)
-    finally:
-        os.chdir(cwd)
-    text = out.getvalue()
-    assert code == 0, text
+    text = run_example("sandbox-data.txt")
     assert "Intervention below 60% · extension from 85%" in text
     assert "Results are kept for 90 days after the assessment (the school year ends on Jun 15, 2027)." in text
     quiz = text[text.index("*Fractions quiz* (Nov 20, 2026): results updated by @you"):]

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import io
-from pathlib import Path
-
-from bot.devtools.sandbox import run_sandbox
 from bot.i18n import catalog
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.e2e.helpers import run_example
 
 
 def test_focus_example_nudges_once_parks_the_topic_and_sums_up_the_talk() -> None:
-    out = io.StringIO()
-    code = run_sandbox(script=str(ROOT / "examples" / "sandbox-focus.txt"), stdout=out)
-    text = out.getvalue()
-    assert code == 0, text
+    text = run_example("sandbox-focus.txt")
     thread = text[text.index(":thread 6 Most students"):text.index(":click Put it in the parking lot")]
     assert thread.count("Put it in the parking lot") == 1  # one nudge, after the first complaint only
     nudge = thread[thread.index("Honestly the administration"):]

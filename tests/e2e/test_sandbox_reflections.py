@@ -4,18 +4,13 @@ reflections, the member's own log and export, the digest in the next agenda prev
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 from bot.devtools.sandbox import run_sandbox
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.e2e.helpers import run_example
 
 
 def test_reflections_example_keeps_private_ones_private_and_shows_the_home() -> None:
-    out = io.StringIO()
-    code = run_sandbox(script=str(ROOT / "examples" / "sandbox-reflections.txt"), stdout=out)
-    text = out.getvalue()
-    assert code == 0, text
+    text = run_example("sandbox-reflections.txt")
 
     ended = text[text.index("(you)> :click End meeting"):]
     prompts = ended[ended.index("*Time to reflect* 💭"):ended.index("(you)> :click Reflect")]
