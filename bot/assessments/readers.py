@@ -245,26 +245,31 @@ def _xlsx_grid(data: bytes) -> list[list[Cell]]:
     except Exception:
         raise ReadProblem(ERR + "corrupt_workbook", {}) from None
     try:
-        for sheet in workbook.worksheets:
-            grid: list[list[Cell]] = []
-            for cells in sheet.iter_rows():
-                row: list[Cell] = []
-                for cell in cells:
-                    value = getattr(cell, "value", None)
-                    fmt = getattr(cell, "number_format", "") or ""
-                    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in fmt:
-                        value = f"{shown(round(float(value) * 100, 9))}%"
-                    elif value is not None and not isinstance(value, str | int | float):
-                        value = str(value)
-                    row.append(value)
-                grid.append(row)
-            if any(text(c) for r in grid for c in r):
-                return grid
-        return []
+        return _first_filled([[_xlsx_cell(cell) for cell in cells] for cells in sheet.iter_rows()]
+                             for sheet in workbook.worksheets)
     except Exception:
         raise ReadProblem(ERR + "corrupt_workbook", {}) from None
     finally:
         workbook.close()
+
+
+def _xlsx_cell(cell: Any) -> Cell:
+    """An openpyxl cell as text, number or bool; a number shown as a percentage becomes "85%"."""
+    value = getattr(cell, "value", None)
+    fmt = getattr(cell, "number_format", "") or ""
+    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in fmt:
+        return f"{shown(round(float(value) * 100, 9))}%"
+    if value is not None and not isinstance(value, str | int | float):
+        return str(value)
+    return value
+
+
+def _first_filled(sheets: Iterable[list[list[Cell]]]) -> list[list[Cell]]:
+    """The first sheet with any text in it (sheets are read one at a time), or no rows."""
+    for grid in sheets:
+        if any(text(c) for row in grid for c in row):
+            return grid
+    return []
 
 
 def _xls_grid(data: bytes) -> list[list[Cell]]:
@@ -283,40 +288,30 @@ def _xls_grid(data: bytes) -> list[list[Cell]]:
         raise ReadProblem(ERR + "corrupt_workbook", {}) from None
     except Exception:
         raise ReadProblem(ERR + "corrupt_workbook", {}) from None
+    def cell(sheet: Any, r: int, c: int, kind: int, value: Any) -> Cell:
+        if kind == xlrd.XL_CELL_NUMBER:
+            fmt = workbook.format_map.get(workbook.xf_list[sheet.cell_xf_index(r, c)].format_key)
+            if fmt is not None and "%" in (fmt.format_str or ""):
+                return f"{shown(round(float(value) * 100, 9))}%"
+            return shown(float(value))
+        if kind == xlrd.XL_CELL_DATE:
+            try:  # as openpyxl: a time of day below 1, else a date and time
+                y, mo, d, h, mi, sec = xlrd.xldate_as_tuple(value, workbook.datemode)
+                return str(dt.time(h, mi, sec) if (y, mo, d) == (0, 0, 0) else dt.datetime(y, mo, d, h, mi, sec))
+            except xlrd.xldate.XLDateError:
+                return shown(float(value))
+        if kind == xlrd.XL_CELL_BOOLEAN:
+            return bool(value)
+        if kind == xlrd.XL_CELL_ERROR:
+            return xlrd.error_text_from_code.get(value, "#N/A")
+        if kind == xlrd.XL_CELL_TEXT:
+            return value if value != "" else None
+        return None  # empty or blank (formatted but empty)
+
     try:
-        for index in range(workbook.nsheets):
-            sheet = workbook.sheet_by_index(index)
-            grid: list[list[Cell]] = []
-            for r in range(sheet.nrows):
-                row: list[Cell] = []
-                for c, cell in enumerate(sheet.row(r)):
-                    kind, value = cell.ctype, cell.value
-                    if kind == xlrd.XL_CELL_NUMBER:
-                        fmt = workbook.format_map.get(workbook.xf_list[sheet.cell_xf_index(r, c)].format_key)
-                        if fmt is not None and "%" in (fmt.format_str or ""):
-                            value = f"{shown(round(float(value) * 100, 9))}%"
-                        else:
-                            value = shown(float(value))
-                    elif kind == xlrd.XL_CELL_DATE:
-                        try:  # as openpyxl: a time of day below 1, else a date and time
-                            y, mo, d, h, mi, sec = xlrd.xldate_as_tuple(value, workbook.datemode)
-                            value = str(dt.time(h, mi, sec) if (y, mo, d) == (0, 0, 0)
-                                        else dt.datetime(y, mo, d, h, mi, sec))
-                        except xlrd.xldate.XLDateError:
-                            value = shown(float(value))
-                    elif kind == xlrd.XL_CELL_BOOLEAN:
-                        value = bool(value)
-                    elif kind == xlrd.XL_CELL_ERROR:
-                        value = xlrd.error_text_from_code.get(value, "#N/A")
-                    elif kind == xlrd.XL_CELL_TEXT:
-                        value = value if value != "" else None
-                    else:  # empty or blank (formatted but empty)
-                        value = None
-                    row.append(value)
-                grid.append(row)
-            if any(text(c) for r in grid for c in r):
-                return grid
-        return []
+        sheets = (workbook.sheet_by_index(index) for index in range(workbook.nsheets))
+        return _first_filled([[cell(sheet, r, c, item.ctype, item.value) for c, item in enumerate(sheet.row(r))]
+                              for r in range(sheet.nrows)] for sheet in sheets)
     except Exception:
         raise ReadProblem(ERR + "corrupt_workbook", {}) from None
     finally:
