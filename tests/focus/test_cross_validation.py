@@ -2,10 +2,8 @@
 (with its internal calibration of the drift cut-offs), so no row is scored by a model that saw it.
 
 Target per language at the normal sensitivity: drift recall >= 0.85 with at most 3% of learning and
-ordinary messages flagged. The false-positive bound is met in both languages. Turkish meets the recall
-target (0.86); English does not yet (0.84, see `python -m bench.focus_classifier`), so its target test
-is an expected failure (strict: it must be updated once English gets there), and a floor below
-today's figures guards both against regressions.
+ordinary messages flagged. Both languages meet it (English 0.87 at 3.0 %, Turkish 0.86 at 1.6 % with
+the benchmark's fold seed; see `python -m bench.focus_classifier --seed 0 1 2 3` for other splits).
 """
 
 from __future__ import annotations
@@ -18,7 +16,6 @@ from bot.focus.training import cross_validate, labelled_path, load_labelled, sco
 
 TARGET_RECALL = 0.85
 TARGET_FPR = 0.03
-RECALL_FLOOR = {"en": 0.81, "tr": 0.82}  # regression guard, below today's cross-validated figures
 FOLDS = 5  # as the benchmark
 _cache: dict[str, dict[str, Any]] = {}
 
@@ -41,16 +38,6 @@ def test_false_positive_rate_at_normal_sensitivity(language: str) -> None:
 
 
 @pytest.mark.parametrize("language", ["en", "tr"])
-def test_drift_recall_does_not_regress(language: str) -> None:
-    figures = normal_figures(language)
-    assert figures["drift_recall"] >= RECALL_FLOOR[language], figures
-
-
-@pytest.mark.parametrize("language", [
-    pytest.param("en", marks=pytest.mark.xfail(reason="English drift recall is 0.84 at 3.0% flagged, target 0.85",
-                                               strict=True)),
-    "tr",
-])
 def test_drift_recall_target_at_normal_sensitivity(language: str) -> None:
     figures = normal_figures(language)
     assert figures["drift_recall"] >= TARGET_RECALL, figures
