@@ -22,6 +22,7 @@ from typing import Any
 
 from bot.focus.lexicon import Hit, Lexicon
 from bot.focus.text import Tokens, ngram_features, tokenize
+from bot.focus.text import words as fold_words
 
 SENSITIVITIES = ("low", "normal", "high")
 LANGUAGES = ("en", "tr")
@@ -101,6 +102,8 @@ class FocusClassifier:
             self.weights, self.bias = self._lexicon_weights()
             self.thresholds = {level: float(cues["sensitivity"][level]["threshold"]) for level in SENSITIVITIES}
         self.mode = "model" if model is not None else "lexicon"
+        # Function words are features like any other, but say nothing to a coach reading the cues.
+        self.quiet_words = frozenset(fold_words(" ".join(cues.get("explain", {}).get("quiet_words", [])), language))
 
     @classmethod
     def for_language(cls, language: str) -> FocusClassifier:
@@ -169,13 +172,37 @@ class FocusClassifier:
             ranked = [(c, name) for name, w in found if (c := -w[TOPIC] - w[DRIFT]) > 0]
         ranked.sort(reverse=True)
         cues: list[str] = []
+        explained: set[int] = set()  # tokens a cue already names: one cue per word, not its stems too
         for _, name in ranked:
             if len(cues) >= MAX_CUES:
                 break
+            span = _span(name, tokens, hits)
+            if span and (span <= explained or all(tokens.folded[i] in self.quiet_words for i in span)):
+                continue
             cue = describe(name, tokens, hits)
             if cue not in cues:
                 cues.append(cue)
+                explained |= span
         return cues
+
+
+def _span(name: str, tokens: Tokens, hits: list[Hit]) -> set[int]:
+    """The positions of the words a feature stands for (empty for signs)."""
+    kind, _, value = name.partition("=")
+    folded = tokens.folded
+    if kind == "g":
+        return {i for hit in hits if hit.group == value for i in range(hit.start, hit.end)}
+    if kind == "w":
+        return {folded.index(value)} if value in folded else set()
+    if kind == "b":
+        first, _, second = value.partition(" ")
+        return next(({i, i + 1} for i in range(len(folded) - 1)
+                     if folded[i] == first and folded[i + 1] == second), set())
+    if kind.startswith("p"):
+        return next(({i} for i, word in enumerate(folded) if word.startswith(value)), set())
+    if kind.startswith("x"):
+        return next(({i} for i, word in enumerate(folded) if word.endswith(value)), set())
+    return set()
 
 
 def describe(name: str, tokens: Tokens, hits: list[Hit]) -> str:

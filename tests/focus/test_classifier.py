@@ -111,6 +111,22 @@ def test_cues_explain_the_decision_with_the_words_as_written() -> None:
     assert all(":" in cue for cue in learning.cues) and names
 
 
+def test_cues_name_each_word_once_and_skip_function_words() -> None:
+    classifier = FocusClassifier.for_language("en")
+    verdict = classifier.classify("40% missed item 7, we need to reteach it Thursday")
+    assert verdict.label == "learning"
+    # "reteach" is named by its cue group; its stems and the bare word are not listed again
+    assert "respond: reteach" in verdict.cues
+    assert not any(cue.startswith(("word: reteach", "stem: rete")) for cue in verdict.cues)
+    assert not {"word: we", "word: to", "word: it"} & set(verdict.cues)
+    turkish = FocusClassifier.for_language("tr").classify(
+        "Kesirlerde zorlanan öğrencilerle küçük grup çalışması yapalım")
+    assert turkish.cues[0].startswith("respond: ") and "küçük grup" in turkish.cues[0]
+    assert not any(cue.startswith(("word: küçük", "stem: küçü", "word: grup")) for cue in turkish.cues)
+    quiet = classifier.quiet_words
+    assert {"the", "we"} <= quiet and "reteach" not in quiet
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_sensitivity_levels_are_ordered(language: str) -> None:
     classifier = FocusClassifier.for_language(language)
