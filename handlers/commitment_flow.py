@@ -17,6 +17,7 @@ from handlers.render.commitments import (
     answered_blocks,
     answered_text,
     closed_in_channel_text,
+    mention,
     reminder_blocks,
     reminder_text,
     review_blocks,
@@ -24,6 +25,18 @@ from handlers.render.commitments import (
 from handlers.slack_calls import post_in_channel
 
 logger = logging.getLogger(__name__)
+
+
+def owned_commitment(services: Services, commitment_id: str, user_id: str,
+                     workspace_id: str) -> tuple[CommitmentView, TeamProfile] | str:
+    """The commitment and its team when `user_id` owns it in this workspace; else the text telling them why not."""
+    commitment = services.commitments.get(int(commitment_id)) if commitment_id.isdigit() else None
+    team = services.teams.get(commitment.team_id) if commitment is not None else None
+    if commitment is None or team is None or team.workspace_id != workspace_id:
+        return services.catalog_for(team).t("commitments.errors.not_found")
+    if commitment.owner_id != user_id:
+        return services.catalog_for(team).t("commitments.errors.not_owner", owner=mention(commitment.owner_id))
+    return commitment, team
 
 
 def post_to_team(client: WebClient, services: Services, team: TeamProfile, text: str) -> None:

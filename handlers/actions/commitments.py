@@ -1,4 +1,5 @@
-"""Commitment buttons: "Commit" in the meeting message; Done / Need more time / Drop in the due-date DM."""
+"""Commitment buttons: "Commit" in the meeting message; Done / Need more time / Drop in the due-date DM and
+in the App Home's menu beside each open commitment."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from bot.commitments.service import Change, CommitmentView, local_today
 from bot.services import Services
 from bot.teams import TeamProfile
 from handlers.actions import payload
-from handlers.commitment_flow import show_answer
+from handlers.commitment_flow import owned_commitment, show_answer
+from handlers.home_flow import publish_home
 from handlers.render.commitments import (
     COMMIT_ACTION,
     DONE_ACTION,
@@ -19,9 +21,9 @@ from handlers.render.commitments import (
     MORE_TIME_ACTION,
     commit_modal,
     drop_modal,
-    mention,
     more_time_modal,
 )
+from handlers.render.home import COMMITMENT_MENU_ACTION, MENU_DONE, MENU_DROP, MENU_MORE_TIME
 
 
 def _value(body: dict) -> str:
@@ -30,28 +32,23 @@ def _value(body: dict) -> str:
     return value if isinstance(value, str) else ""
 
 
-
-
-
-
+def _menu_choice(body: dict) -> tuple[str, str]:
+    """(what, commitment id) of the App Home menu option chosen: ("done", "12")."""
+    actions = body.get("actions") or [{}]
+    option = actions[0].get("selected_option") if isinstance(actions[0], dict) else None
+    value = option.get("value") if isinstance(option, dict) else None
+    what, _, commitment_id = value.partition(":") if isinstance(value, str) else ("", "", "")
+    return what, commitment_id
 
 
 def register(app: App, services: Services) -> None:
     def owned(body: dict, respond: Respond, context: dict) -> tuple[CommitmentView, TeamProfile] | None:
         """The button's commitment and team, when the one who clicked owns it (else they are told)."""
-        value = _value(body)
-        commitment = services.commitments.get(int(value)) if value.isdigit() else None
-        team = services.teams.get(commitment.team_id) if commitment is not None else None
-        if commitment is None or team is None or team.workspace_id != (context.get("team_id") or ""):
-            respond(text=services.catalog_for(None).t("commitments.errors.not_found"), response_type="ephemeral",
-                    replace_original=False)
+        found = owned_commitment(services, _value(body), payload.user_id(body), context.get("team_id") or "")
+        if isinstance(found, str):
+            respond(text=found, response_type="ephemeral", replace_original=False)
             return None
-        if payload.user_id(body) != commitment.owner_id:
-            respond(text=services.catalog_for(team).t("commitments.errors.not_owner",
-                                                      owner=mention(commitment.owner_id)),
-                    response_type="ephemeral", replace_original=False)
-            return None
-        return commitment, team
+        return found
 
     @app.action(COMMIT_ACTION)
     def open_commit_form(ack: Ack, body: dict, client: WebClient, context: dict) -> None:
@@ -97,3 +94,25 @@ def register(app: App, services: Services) -> None:
 
     app.action(MORE_TIME_ACTION)(opens_form(MORE_TIME_ACTION))
     app.action(DROP_ACTION)(opens_form(DROP_ACTION))
+
+    @app.action(COMMITMENT_MENU_ACTION)
+    def home_menu(ack: Ack, body: dict, client: WebClient, context: dict) -> None:
+        """The App Home's menu: Done closes the commitment there and then; the others open their form.
+        The Home is rebuilt afterwards (also when the commitment is no longer the clicker's or is gone)."""
+        ack()
+        workspace_id, user_id = context.get("team_id") or "", payload.user_id(body, context)
+        what, commitment_id = _menu_choice(body)
+        found = owned_commitment(services, commitment_id, user_id, workspace_id)
+        if not isinstance(found, str) and found[0].is_open:
+            commitment, team = found
+            texts = services.catalog_for(team)
+            if what == MENU_DONE:
+                change = services.commitments.mark_done(commitment.id, user_id)
+                if change is not None:
+                    show_answer(client, services, team, change, "", "")
+            elif what in (MENU_MORE_TIME, MENU_DROP):
+                view = (more_time_modal(texts, commitment, local_today(team.timezone), "", "", from_home=True)
+                        if what == MENU_MORE_TIME else drop_modal(texts, commitment, "", "", from_home=True))
+                client.views_open(trigger_id=body.get("trigger_id") or "", view=view)
+                return
+        publish_home(client, services, workspace_id, user_id)

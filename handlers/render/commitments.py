@@ -232,13 +232,15 @@ def commit_modal(catalog: Catalog, channel_id: str, owner_id: str, meeting_id: s
 
 
 def more_time_modal(catalog: Catalog, commitment: CommitmentView, today: date, channel_id: str,
-                    message_ts: str) -> View:
-    """A datepicker for the new due date (a week after the later of today and the old due date)."""
+                    message_ts: str, *, from_home: bool = False) -> View:
+    """A datepicker for the new due date (a week after the later of today and the old due date).
+    `channel_id`/`message_ts`: the reminder to update; `from_home`: the App Home to rebuild after."""
     start = max(today, commitment.due_on or today) + MORE_TIME_DEFAULT
     return View(
         type="modal", callback_id=MORE_TIME_CALLBACK, title=catalog.t("commitments.modal.more_time_title")[:24],
         submit=catalog.t("commitments.modal.more_time_submit")[:24], close=catalog.t("common.cancel")[:24],
-        private_metadata=_metadata(commitment_id=commitment.id, channel_id=channel_id, ts=message_ts),
+        private_metadata=_metadata(commitment_id=commitment.id, channel_id=channel_id, ts=message_ts,
+                                   home="1" if from_home else None),
         blocks=[
             SectionBlock(text=MarkdownTextObject(text=f"*{commitment.text}*"[:MAX_SECTION])),
             InputBlock(block_id=DUE_BLOCK, label=catalog.t("commitments.modal.more_time_label"),
@@ -247,12 +249,14 @@ def more_time_modal(catalog: Catalog, commitment: CommitmentView, today: date, c
     )
 
 
-def drop_modal(catalog: Catalog, commitment: CommitmentView, channel_id: str, message_ts: str) -> View:
-    """Why the commitment is dropped."""
+def drop_modal(catalog: Catalog, commitment: CommitmentView, channel_id: str, message_ts: str, *,
+               from_home: bool = False) -> View:
+    """Why the commitment is dropped (the same places to update as `more_time_modal`)."""
     return View(
         type="modal", callback_id=DROP_CALLBACK, title=catalog.t("commitments.modal.drop_title")[:24],
         submit=catalog.t("commitments.modal.drop_submit")[:24], close=catalog.t("common.cancel")[:24],
-        private_metadata=_metadata(commitment_id=commitment.id, channel_id=channel_id, ts=message_ts),
+        private_metadata=_metadata(commitment_id=commitment.id, channel_id=channel_id, ts=message_ts,
+                                   home="1" if from_home else None),
         blocks=[
             SectionBlock(text=MarkdownTextObject(text=f"*{commitment.text}*"[:MAX_SECTION])),
             InputBlock(block_id=REASON_BLOCK, label=catalog.t("commitments.modal.drop_label"),

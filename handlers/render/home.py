@@ -9,6 +9,8 @@ from slack_sdk.models.blocks import (
     DividerBlock,
     HeaderBlock,
     MarkdownTextObject,
+    Option,
+    OverflowMenuElement,
     SectionBlock,
 )
 from slack_sdk.models.views import View
@@ -19,6 +21,9 @@ from bot.reflections.service import shorten
 from handlers.render.meeting import when
 from handlers.render.reflections import entry_when, escaped
 
+# The overflow menu beside each open commitment; its option values are "<what>:<commitment id>".
+COMMITMENT_MENU_ACTION = "home_commitment"
+MENU_DONE, MENU_MORE_TIME, MENU_DROP = "done", "more_time", "drop"
 MAX_SECTION = 2900
 REFLECTION_CHARS = 200
 STANDARDS_SHOWN = 12
@@ -26,6 +31,13 @@ STANDARDS_SHOWN = 12
 
 def _section(text: str) -> SectionBlock:
     return SectionBlock(text=MarkdownTextObject(text=text[:MAX_SECTION]))
+
+
+def commitment_menu(catalog: Catalog, commitment_id: int) -> OverflowMenuElement:
+    """Done / Need more time / Drop, as in the due-date reminder."""
+    return OverflowMenuElement(action_id=COMMITMENT_MENU_ACTION, options=[
+        Option(text=catalog.t(f"commitments.buttons.{what}")[:75], value=f"{what}:{commitment_id}")
+        for what in (MENU_DONE, MENU_MORE_TIME, MENU_DROP)])
 
 
 def _header(catalog: Catalog, key: str) -> HeaderBlock:
@@ -62,7 +74,7 @@ def assessment_text(catalog: Catalog, team_name: str, snapshot: AssessmentSnapsh
 
 
 def home_view(catalog: Catalog, data: HomeData) -> View:
-    """The whole Home tab (well under Slack's 100 blocks: at most 10 teams are listed)."""
+    """The whole Home tab (well under Slack's 100 blocks: at most 10 teams and 15 commitments are listed)."""
     t = catalog.t
     blocks: list[Block] = [_header(catalog, "home.header"), _section(t("home.intro", user=data.user_id))]
 
@@ -79,16 +91,17 @@ def home_view(catalog: Catalog, data: HomeData) -> View:
         blocks.append(_section(t("home.teams.more", count=data.more_teams)))
 
     blocks += [DividerBlock(), _header(catalog, "home.commitments.header")]
-    lines = []
     for item in data.commitments:
         text = escaped(shorten(item.text, REFLECTION_CHARS))
         if item.due_on is None:
-            lines.append(t("home.commitments.line", text=text, team=item.team_name))
+            line = t("home.commitments.line", text=text, team=item.team_name)
         else:
             key = "home.commitments.overdue" if item.overdue else "home.commitments.due"
-            lines.append(t(key, text=text, team=item.team_name,
-                           date=catalog.date(item.due_on, format=t("home.date_format"))))
-    blocks.append(_section("\n".join(lines) if lines else t("home.commitments.none")))
+            line = t(key, text=text, team=item.team_name, date=catalog.date(item.due_on, format=t("home.date_format")))
+        blocks.append(SectionBlock(block_id=f"commitment_{item.id}", text=MarkdownTextObject(text=line[:MAX_SECTION]),
+                                   accessory=commitment_menu(catalog, item.id)))
+    if not data.commitments:
+        blocks.append(_section(t("home.commitments.none")))
 
     blocks += [DividerBlock(), _header(catalog, "home.reflections.header")]
     if not data.reflections:

@@ -7,10 +7,11 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.commitments.service import CommitmentError, local_today
+from bot.commitments.service import Change, CommitmentError, local_today
 from bot.services import Services
-from handlers.commitment_flow import announce, show_answer
+from handlers.commitment_flow import announce, owned_commitment, show_answer
 from handlers.form_state import date_value, entry, view_values
+from handlers.home_flow import publish_home
 from handlers.render.commitments import (
     DROP_CALLBACK,
     DUE_BLOCK,
@@ -20,7 +21,6 @@ from handlers.render.commitments import (
     REASON_BLOCK,
     TEXT_BLOCK,
     error_text,
-    mention,
 )
 from handlers.render.setup import read_metadata
 
@@ -62,18 +62,18 @@ def register(app: App, services: Services) -> None:
         announce(client, services, team, commitment)
 
     def commitment_of(view: dict, context: dict) -> tuple[Any, Any, str | None]:
-        """(commitment, team, error text for the first input) of a DM modal."""
+        """(commitment, team, error text for the first input) of a DM or App Home modal."""
+        found = owned_commitment(services, read_metadata(view).get("commitment_id", ""),
+                                 context.get("user_id") or "", context.get("team_id") or "")
+        return (None, None, found) if isinstance(found, str) else (*found, None)
+
+    def answered(client: WebClient, team: Any, change: Change | None, view: dict, context: dict) -> None:
+        """Update the reminder the form came from, tell the team, and rebuild the App Home it came from."""
         meta = read_metadata(view)
-        value = meta.get("commitment_id", "")
-        commitment = services.commitments.get(int(value)) if value.isdigit() else None
-        team = services.teams.get(commitment.team_id) if commitment is not None else None
-        texts = services.catalog_for(team)
-        user_id = context.get("user_id") or ""
-        if commitment is None or team is None or team.workspace_id != (context.get("team_id") or ""):
-            return None, None, texts.t("commitments.errors.not_found")
-        if commitment.owner_id != user_id:
-            return None, None, texts.t("commitments.errors.not_owner", owner=mention(commitment.owner_id))
-        return commitment, team, None
+        if change is not None:
+            show_answer(client, services, team, change, meta.get("channel_id", ""), meta.get("ts", ""))
+        if meta.get("home"):
+            publish_home(client, services, context.get("team_id") or "", context.get("user_id") or "")
 
     @app.view(MORE_TIME_CALLBACK)
     def submit_more_time(ack: Ack, view: dict, client: WebClient, context: dict) -> None:
@@ -97,9 +97,7 @@ def register(app: App, services: Services) -> None:
             ack(response_action="errors", errors={DUE_BLOCK: error_text(texts, error.key, error.params)})
             return
         ack()
-        if change is not None:
-            meta = read_metadata(view)
-            show_answer(client, services, team, change, meta.get("channel_id", ""), meta.get("ts", ""))
+        answered(client, team, change, view, context)
 
     @app.view(DROP_CALLBACK)
     def submit_drop(ack: Ack, view: dict, client: WebClient, context: dict) -> None:
@@ -115,6 +113,4 @@ def register(app: App, services: Services) -> None:
             return
         change = services.commitments.drop(commitment.id, _slack_escaped(reason), user_id)
         ack()
-        if change is not None:
-            meta = read_metadata(view)
-            show_answer(client, services, team, change, meta.get("channel_id", ""), meta.get("ts", ""))
+        answered(client, team, change, view, context)

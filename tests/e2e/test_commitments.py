@@ -176,6 +176,83 @@ def test_need_more_time_plans_a_new_reminder_and_drop_asks_why(running_app: Runn
     assert [m["text"] for m in dm_reminders(running_app)][-1] == "Your commitment is due today: model fraction strips"
 
 
+def home_of(app: RunningApp, user_id: str, count: int) -> dict[str, Any]:
+    """The App Home view published for `user_id` by the `count`-th views.publish call."""
+    published = app.emulator.wait_for("views.publish", count=count)[-1]
+    assert published.args["user_id"] == user_id
+    return published.response["view"]
+
+
+def choose_in_home(app: RunningApp, home: dict[str, Any], text: str, option: str, user_id: str = JAMES) -> None:
+    """Pick `option` ("Done", "Need more time", "Drop") in the menu beside the commitment `text` of the Home."""
+    section = next(b for b in home["blocks"] if b["type"] == "section" and text in b["text"]["text"])
+    menu = section["accessory"]
+    assert menu["type"] == "overflow" and menu["action_id"] == "home_commitment"
+    chosen = next(o for o in menu["options"] if o["text"]["text"] == option)
+    reply = app.slack.block_actions(
+        [{"type": "overflow", "action_id": "home_commitment", "block_id": section["block_id"],
+          "selected_option": chosen}], user_id=user_id, view=home)
+    assert reply.status_code == 200
+
+
+def test_app_home_menu_closes_postpones_and_drops_commitments(running_app: RunningApp) -> None:
+    app = running_app
+    with time_machine.travel(NOW, tick=True):
+        register_team(app)
+        for text in ("model fraction strips", "share exit tickets", "try number talks"):
+            commit(app, f"{text} by 2026-12-04 for <@U0TEACH03|james>")
+        forms = len(app.emulator.calls_to("views.open"))  # the setup form
+        app.slack.event({"type": "app_home_opened", "user": JAMES, "channel": JAMES_DM, "tab": "home"})
+        home = home_of(app, JAMES, 1)
+        shown = str(home["blocks"])
+        assert "model fraction strips · Grade 4 Math PLC · due Dec 4, 2026" in shown
+        menu = next(b for b in home["blocks"] if "model fraction strips" in str(b))["accessory"]
+        assert [o["text"]["text"] for o in menu["options"]] == ["Done", "Need more time", "Drop"]
+
+        # Done: closed there and then, the team is told, and the Home no longer lists it.
+        choose_in_home(app, home, "model fraction strips", "Done")
+        home = home_of(app, JAMES, 2)
+        assert "model fraction strips" not in str(home["blocks"])
+        channel_post(app, "✅ <@U0TEACH03> completed a commitment: model fraction strips")
+        assert rows(app)[0].status == "done"
+
+        # Need more time: the form, then the Home shows the new date.
+        choose_in_home(app, home, "share exit tickets", "Need more time")
+        form = opened_view(app, forms + 1)
+        assert form["callback_id"] == "commitment_more_time"
+        app.slack.view_submission(form, values_for(form, {"commitment_due": "2026-12-18"}), user_id=JAMES)
+        home = home_of(app, JAMES, 3)
+        assert "share exit tickets · Grade 4 Math PLC · due Dec 18, 2026" in str(home["blocks"])
+        assert rows(app)[1].due_on == date(2026, 12, 18)
+
+        # Drop: the reason is asked for; the Home loses it and the team hears why.
+        choose_in_home(app, home, "try number talks", "Drop")
+        form = opened_view(app, forms + 2)
+        assert form["callback_id"] == "commitment_drop"
+        app.slack.view_submission(form, values_for(form, {"drop_reason": "we ran out of weeks"}), user_id=JAMES)
+        home = home_of(app, JAMES, 4)
+        assert "try number talks" not in str(home["blocks"])
+        assert "share exit tickets" in str(home["blocks"])
+        channel_post(app, "<@U0TEACH03> dropped a commitment: try number talks (reason: we ran out of weeks)")
+        assert [r.status for r in rows(app)] == ["done", "open", "dropped"]
+
+        # A Home left open on another device: choosing Done on a closed commitment changes nothing and
+        # shows the Home as it is now; someone else's commitment is never touched.
+        stale = home
+        app.slack.block_actions([{"type": "overflow", "action_id": "home_commitment", "block_id": "b",
+                                  "selected_option": {"text": {"type": "plain_text", "text": "Done"},
+                                                      "value": f"done:{rows(app)[0].id}"}}],
+                                user_id=JAMES, view=stale)
+        home_of(app, JAMES, 5)
+        app.slack.block_actions([{"type": "overflow", "action_id": "home_commitment", "block_id": "b",
+                                  "selected_option": {"text": {"type": "plain_text", "text": "Done"},
+                                                      "value": f"done:{rows(app)[1].id}"}}],
+                                user_id=FACILITATOR, view=stale)
+        home_of(app, FACILITATOR, 6)
+        assert [r.status for r in rows(app)] == ["done", "open", "dropped"]
+        assert len(app.emulator.calls_to("views.open")) == forms + 2
+
+
 def test_bad_input_is_explained_and_nothing_is_stored(running_app: RunningApp) -> None:
     with time_machine.travel(NOW, tick=True):
         register_team(running_app)

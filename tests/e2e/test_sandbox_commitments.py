@@ -95,9 +95,21 @@ def test_commitments_example_records_reminds_answers_and_reviews() -> None:
     assert "What will you do?> regroup for 4.NF.1 on Thursdays" in form and "Who [@you]> 3" in form
     assert ("PLC Bot · message 16 · in the thread of message 15\n  @maria committed to: regroup for 4.NF.1 on "
             "Thursdays (no due date; recorded by @you)") in form
-    final = text[text.rindex("(you)> /plc commitments"):]
-    assert "*Open commitments of Grade 4 Math* (3)" in final
+    final = between(text, "(you)> /plc commitments\n\nPLC Bot · only visible to you\n"
+                          "  *Open commitments of Grade 4 Math* (3)", "(you)> :home")
     assert "• @you: call the families of absent students (due Thu, Dec 3)" in final
+
+    # The App Home: your own open commitments, each with its menu; Done closes one and rebuilds the Home.
+    home = between(text, "(you)> :home", "(you)> 19\n")
+    assert "PLC Bot · App Home of @you" in home and "regroup for 4.NF.1" not in home  # Maria's
+    assert ("• call the families of absent students · Grade 4 Math · due Dec 3, 2026\n"
+            "  [16] Done  [17] Need more time  [18] Drop\n"
+            "  • try number talks every morning · Grade 4 Math\n"
+            "  [19] Done  [20] Need more time  [21] Drop") in home
+    closed = text[text.index("(you)> 19\n"):]
+    assert "✅ @you completed a commitment: try number talks every morning" in closed
+    rebuilt = closed[closed.index("PLC Bot · App Home of @you"):]
+    assert "call the families of absent students" in rebuilt and "try number talks" not in rebuilt
 
 
 @pytest.mark.usefixtures("november_2026")
