@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.commitments.service import Change, CommitmentError, local_today
+from bot.commitments.service import Change, CommitmentError, CommitmentView
 from bot.services import Services
+from bot.teams import TeamProfile
 from handlers.commitment_flow import announce, owned_commitment, show_answer
 from handlers.form_state import date_value, entry, view_values
 from handlers.home_flow import publish_home
@@ -61,13 +60,12 @@ def register(app: App, services: Services) -> None:
         ack()
         announce(client, services, team, commitment)
 
-    def commitment_of(view: dict, context: dict) -> tuple[Any, Any, str | None]:
-        """(commitment, team, error text for the first input) of a DM or App Home modal."""
-        found = owned_commitment(services, read_metadata(view).get("commitment_id", ""),
-                                 context.get("user_id") or "", context.get("team_id") or "")
-        return (None, None, found) if isinstance(found, str) else (*found, None)
+    def owned(view: dict, context: dict) -> tuple[CommitmentView, TeamProfile] | str:
+        """The commitment of a DM or App Home form and its team, or the text saying why it cannot be changed."""
+        return owned_commitment(services, read_metadata(view).get("commitment_id", ""),
+                                context.get("user_id") or "", context.get("team_id") or "")
 
-    def answered(client: WebClient, team: Any, change: Change | None, view: dict, context: dict) -> None:
+    def answered(client: WebClient, team: TeamProfile, change: Change | None, view: dict, context: dict) -> None:
         """Update the reminder the form came from, tell the team, and rebuild the App Home it came from."""
         meta = read_metadata(view)
         if change is not None:
@@ -77,22 +75,18 @@ def register(app: App, services: Services) -> None:
 
     @app.view(MORE_TIME_CALLBACK)
     def submit_more_time(ack: Ack, view: dict, client: WebClient, context: dict) -> None:
-        user_id = context.get("user_id") or ""
-        commitment, team, problem = commitment_of(view, context)
-        if problem is not None:
-            ack(response_action="errors", errors={DUE_BLOCK: problem})
+        found = owned(view, context)
+        if isinstance(found, str):
+            ack(response_action="errors", errors={DUE_BLOCK: found})
             return
+        commitment, team = found
         texts = services.catalog_for(team)
         new_due = date_value(view_values(view), DUE_BLOCK, "due")
         if new_due is None:
             ack(response_action="errors", errors={DUE_BLOCK: texts.t("commitments.errors.no_date")})
             return
-        if new_due < local_today(team.timezone):
-            ack(response_action="errors", errors={DUE_BLOCK: error_text(texts, "commitments.errors.past_date",
-                                                                        {"day": new_due})})
-            return
-        try:
-            change = services.commitments.more_time(commitment.id, new_due, user_id)
+        try:  # a day already past is refused by the service
+            change = services.commitments.more_time(commitment.id, new_due, context.get("user_id") or "")
         except CommitmentError as error:
             ack(response_action="errors", errors={DUE_BLOCK: error_text(texts, error.key, error.params)})
             return
@@ -101,16 +95,16 @@ def register(app: App, services: Services) -> None:
 
     @app.view(DROP_CALLBACK)
     def submit_drop(ack: Ack, view: dict, client: WebClient, context: dict) -> None:
-        user_id = context.get("user_id") or ""
-        commitment, team, problem = commitment_of(view, context)
-        if problem is not None:
-            ack(response_action="errors", errors={REASON_BLOCK: problem})
+        found = owned(view, context)
+        if isinstance(found, str):
+            ack(response_action="errors", errors={REASON_BLOCK: found})
             return
+        commitment, team = found
         texts = services.catalog_for(team)
         reason = _text(view_values(view), REASON_BLOCK, "reason")
         if not reason:
             ack(response_action="errors", errors={REASON_BLOCK: texts.t("commitments.errors.no_reason")})
             return
-        change = services.commitments.drop(commitment.id, _slack_escaped(reason), user_id)
+        change = services.commitments.drop(commitment.id, _slack_escaped(reason), context.get("user_id") or "")
         ack()
         answered(client, team, change, view, context)
