@@ -22,6 +22,27 @@ def entry(values: dict[str, Any], block_id: str, action_id: str | None = None) -
     return found if isinstance(found, dict) else {}
 
 
+def text_value(values: dict[str, Any], block_id: str, action_id: str | None = None) -> str:
+    """A text input's value, stripped; "" when empty."""
+    value = entry(values, block_id, action_id).get("value")
+    return value.strip() if isinstance(value, str) else ""
+
+
+def selected_value(values: dict[str, Any], block_id: str, action_id: str | None = None) -> str | None:
+    """The value of a single select's (or radio group's) chosen option; None when none is chosen."""
+    option = entry(values, block_id, action_id).get("selected_option")
+    value = option.get("value") if isinstance(option, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def checked_values(values: dict[str, Any], block_id: str, action_id: str | None = None) -> list[str]:
+    """The values of the options ticked in checkboxes (or chosen in a multi-select)."""
+    chosen = entry(values, block_id, action_id).get("selected_options")
+    if not isinstance(chosen, list):
+        return []
+    return [o["value"] for o in chosen if isinstance(o, dict) and isinstance(o.get("value"), str)]
+
+
 def date_value(values: dict[str, Any], block_id: str, action_id: str | None = None) -> date | None:
     """A datepicker's date; None when none (or no valid one) was picked."""
     picked = entry(values, block_id, action_id).get("selected_date")

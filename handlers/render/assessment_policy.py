@@ -27,7 +27,7 @@ from bot.assessments.goals import Goal, GoalPoint
 from bot.assessments.policy import RETENTION_CHOICES, AssessmentPolicy, school_year_end_after
 from bot.assessments.service import StandardGrowth
 from bot.i18n import Catalog
-from handlers.form_state import date_value, entry, number_value
+from handlers.form_state import date_value, entry, number_value, selected_value
 from handlers.render.assessments import percent as points_percent  # as in the rest of the summary
 
 GOAL_CALLBACK = "team_goal"
@@ -102,7 +102,7 @@ class SettingsDraft:
 
 
 def read_settings(values: dict[str, Any]) -> SettingsDraft:
-    retention = (entry(values, RETENTION_BLOCK).get("selected_option") or {}).get("value")
+    retention = selected_value(values, RETENTION_BLOCK)
     retention_days: int | None = None
     valid = retention == SCHOOL_YEAR
     if not valid and isinstance(retention, str) and retention.isdigit():

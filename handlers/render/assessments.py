@@ -24,6 +24,7 @@ from slack_sdk.models.views import View
 
 from bot.assessments.service import COVERS_LIMIT, NAME_LIMIT, AssessmentInfo, StoreOutcome
 from bot.i18n import Catalog
+from handlers.form_state import date_value, entry, text_value
 
 if TYPE_CHECKING:
     from bot.assessments.analysis import Analysis
@@ -77,24 +78,11 @@ def upload_modal(catalog: Catalog, channel_id: str) -> dict[str, Any]:
 
 
 def read_upload(values: dict[str, Any]) -> UploadDraft:
-    def element(block_id: str, action_id: str) -> dict[str, Any]:
-        block = values.get(block_id)
-        found = block.get(action_id) if isinstance(block, dict) else None
-        return found if isinstance(found, dict) else {}
-
-    files = element(FILE_BLOCK, "file").get("files")
+    files = entry(values, FILE_BLOCK, "file").get("files")
     file = files[0] if isinstance(files, list) and files and isinstance(files[0], dict) else None
-    name = element(NAME_BLOCK, "name").get("value")
-    column = element(COLUMN_BLOCK, "column").get("value")
-    covers = element(COVERS_BLOCK, "covers").get("value")
-    raw_date = element(DATE_BLOCK, "date").get("selected_date")
-    try:
-        taken_on = date.fromisoformat(raw_date) if isinstance(raw_date, str) else None
-    except ValueError:
-        taken_on = None
-    return UploadDraft(file=file, name=name.strip() if isinstance(name, str) else "", taken_on=taken_on,
-                       column=column.strip() or None if isinstance(column, str) else None,
-                       covers=covers.strip() or None if isinstance(covers, str) else None)
+    column, covers = text_value(values, COLUMN_BLOCK, "column"), text_value(values, COVERS_BLOCK, "covers")
+    return UploadDraft(file=file, name=text_value(values, NAME_BLOCK, "name"),
+                       taken_on=date_value(values, DATE_BLOCK, "date"), column=column or None, covers=covers or None)
 
 
 def percent(catalog: Catalog, value: float, pattern: str = "#,##0.0") -> str:

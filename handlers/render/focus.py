@@ -22,7 +22,7 @@ from slack_sdk.models.blocks import (
 
 from bot.focus.keeper import MODES, FocusSettings, FocusSummary
 from bot.i18n import Catalog
-from handlers.form_state import entry, number_value
+from handlers.form_state import checked_values, number_value, selected_value
 
 FOCUS_PARK_ACTION = "focus_park"
 MODE_BLOCK, CHANNEL_BLOCK, COOLDOWN_BLOCK = "focus_mode", "focus_in_channel", "focus_cooldown"
@@ -101,10 +101,8 @@ def focus_settings_blocks(catalog: Catalog, settings: FocusSettings) -> list[Blo
 
 def read_focus_settings(values: dict[str, Any]) -> tuple[str | None, bool, float | None]:
     """(mode, in channel, cooldown minutes) as the form gave them; None where a value is missing."""
-    mode = (entry(values, MODE_BLOCK).get("selected_option") or {}).get("value")
-    chosen = entry(values, CHANNEL_BLOCK).get("selected_options") or []
-    in_channel = any(isinstance(o, dict) and o.get("value") == IN_CHANNEL for o in chosen)
-    return (mode if isinstance(mode, str) else None), in_channel, number_value(values, COOLDOWN_BLOCK)
+    in_channel = IN_CHANNEL in checked_values(values, CHANNEL_BLOCK)
+    return selected_value(values, MODE_BLOCK), in_channel, number_value(values, COOLDOWN_BLOCK)
 
 
 def focus_settings_text(catalog: Catalog, settings: FocusSettings) -> str:

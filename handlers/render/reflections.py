@@ -24,6 +24,7 @@ from slack_sdk.models.views import View
 
 from bot.i18n import Catalog
 from bot.reflections.service import MAX_TEXT, ReflectionEntry, SharedDigest, shorten
+from handlers.form_state import checked_values, text_value, view_values
 
 OPEN_ACTION = "reflection_open"
 DELETE_ALL_ACTION, KEEP_ACTION = "reflection_delete_all", "reflection_delete_keep"
@@ -75,18 +76,13 @@ def reflection_modal(catalog: Catalog, channel_id: str, meeting_id: int | None, 
 
 def read_reflection(view: dict[str, Any]) -> tuple[str, bool, dict[str, Any]]:
     """(text, shared, private metadata) of a submitted reflection form."""
-    values = (view.get("state") or {}).get("values") or {}
-    text_block = values.get(TEXT_BLOCK) if isinstance(values.get(TEXT_BLOCK), dict) else {}
-    text = (text_block.get("text") or {}).get("value") if isinstance(text_block.get("text"), dict) else None
-    share_block = values.get(SHARE_BLOCK) if isinstance(values.get(SHARE_BLOCK), dict) else {}
-    share = share_block.get("share") if isinstance(share_block.get("share"), dict) else {}
-    chosen = share.get("selected_options") if isinstance(share.get("selected_options"), list) else []
-    shared = any(isinstance(o, dict) and o.get("value") == SHARE_VALUE for o in chosen)
+    values = view_values(view)
+    shared = SHARE_VALUE in checked_values(values, SHARE_BLOCK, "share")
     try:
         meta = json.loads(view.get("private_metadata") or "{}")
     except (TypeError, ValueError):
         meta = {}
-    return (text.strip() if isinstance(text, str) else ""), shared, meta if isinstance(meta, dict) else {}
+    return text_value(values, TEXT_BLOCK, "text"), shared, meta if isinstance(meta, dict) else {}
 
 
 def escaped(text: str) -> str:

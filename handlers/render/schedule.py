@@ -21,6 +21,7 @@ from slack_sdk.models.views import View
 
 from bot.i18n import Catalog
 from bot.meetings.recurrence import MONTHLY, MeetingRule, RuleDraft
+from handlers.form_state import checked_values, entry, selected_value
 from handlers.render.setup import TIMEZONE_ACTION
 
 CALLBACK_ID = "meeting_schedule"
@@ -111,23 +112,14 @@ def schedule_modal(catalog: Catalog, channel_id: str, timezone: str, today: date
 
 def read_rule_draft(values: dict[str, Any]) -> RuleDraft:
     """The submitted `view.state.values` as strings, as Slack sends them (missing -> None)."""
-    def element(field: str) -> dict[str, Any]:
-        block = values.get(BLOCKS[field])
-        found = block.get(_action(field)) if isinstance(block, dict) else None
-        return found if isinstance(found, dict) else {}
-
     def text_of(field: str, key: str) -> str | None:
-        value = element(field).get(key)
+        value = entry(values, BLOCKS[field], _action(field)).get(key)
         return value if isinstance(value, str) else None
 
     def option(field: str) -> str | None:
-        selected = element(field).get("selected_option")
-        value = selected.get("value") if isinstance(selected, dict) else None
-        return value if isinstance(value, str) else None
+        return selected_value(values, BLOCKS[field], _action(field))
 
-    chosen = element("weekdays").get("selected_options")
-    weekdays = [o["value"] for o in chosen if isinstance(o, dict) and isinstance(o.get("value"), str)] \
-        if isinstance(chosen, list) else []
+    weekdays = checked_values(values, BLOCKS["weekdays"], _action("weekdays"))
     return RuleDraft(
         weekdays=weekdays,
         start_time=text_of("start_time", "selected_time"),

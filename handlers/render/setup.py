@@ -19,6 +19,7 @@ from slack_sdk.models.views import View
 from bot.i18n import Catalog
 from bot.settings import SUPPORTED_LANGUAGES
 from bot.teams import TeamDraft, TeamProfile
+from handlers.form_state import entry, selected_value, text_value
 
 CALLBACK_ID = "team_setup"
 TIMEZONE_ACTION = "team_timezone"
@@ -158,27 +159,17 @@ def read_metadata(view: dict[str, Any]) -> dict[str, str]:
     return {k: v for k, v in meta.items() if isinstance(k, str) and isinstance(v, str)}
 
 
-def _element(values: dict[str, Any], field: str) -> dict[str, Any]:
-    block_id, action_id = FIELDS[field]
-    block = values.get(block_id)
-    element = block.get(action_id) if isinstance(block, dict) else None
-    return element if isinstance(element, dict) else {}
-
-
 def _text(values: dict[str, Any], field: str) -> str:
-    value = _element(values, field).get("value")
-    return value if isinstance(value, str) else ""
+    return text_value(values, *FIELDS[field])
 
 
 def _selected(values: dict[str, Any], field: str) -> str:
-    option = _element(values, field).get("selected_option")
-    value = option.get("value") if isinstance(option, dict) else None
-    return value if isinstance(value, str) else ""
+    return selected_value(values, *FIELDS[field]) or ""
 
 
 def read_draft(values: dict[str, Any]) -> TeamDraft:
     """The submitted `view.state.values` as a TeamDraft; missing fields read as empty."""
-    users = _element(values, "member_ids").get("selected_users")
+    users = entry(values, *FIELDS["member_ids"]).get("selected_users")
     return TeamDraft(
         name=_text(values, "name"),
         subject=_text(values, "subject"),

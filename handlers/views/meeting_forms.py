@@ -12,6 +12,7 @@ from slack_sdk.models.views import View
 from bot.i18n import Catalog
 from bot.services import Services
 from bot.teams import TeamProfile
+from handlers.form_state import selected_value, text_value, view_values
 from handlers.render.setup import read_metadata
 from handlers.slack_calls import post_in_channel
 
@@ -52,22 +53,14 @@ def park_and_announce(client: WebClient, services: Services, team: TeamProfile, 
     post_in_channel(client, team.channel_id, text=texts.t("meeting.parked", text=text), **thread)
 
 
-def _text(values: dict, block_id: str) -> str:
-    element = (values.get(block_id) or {}).get("text") if isinstance(values.get(block_id), dict) else None
-    value = element.get("value") if isinstance(element, dict) else None
-    return value.strip() if isinstance(value, str) else ""
-
-
 def register(app: App, services: Services) -> None:
     @app.view(AGENDA_ITEM_CALLBACK)
     def submit_agenda_item(ack: Ack, view: dict, context: dict) -> None:
         team = services.teams.find(context.get("team_id") or "", read_metadata(view).get("channel_id", ""))
         texts = services.catalog_for(team)
-        values = (view.get("state") or {}).get("values") or {}
-        text = _text(values, "agenda_text")
-        block = values.get("agenda_question") if isinstance(values.get("agenda_question"), dict) else {}
-        option = (block.get("question") or {}).get("selected_option") if isinstance(block, dict) else None
-        question = option.get("value") if isinstance(option, dict) else None
+        values = view_values(view)
+        text = text_value(values, "agenda_text", "text")
+        question = selected_value(values, "agenda_question", "question")
         errors = {}
         if team is None:
             errors["agenda_text"] = texts.t("setup.errors.form_expired")
@@ -86,7 +79,7 @@ def register(app: App, services: Services) -> None:
     def submit_park(ack: Ack, view: dict, client: WebClient, context: dict) -> None:
         team = services.teams.find(context.get("team_id") or "", read_metadata(view).get("channel_id", ""))
         texts = services.catalog_for(team)
-        text = _text((view.get("state") or {}).get("values") or {}, "park_text")
+        text = text_value(view_values(view), "park_text", "text")
         if team is None or not text:
             key = "setup.errors.form_expired" if team is None else "meeting.park_usage"
             ack(response_action="errors", errors={"park_text": texts.t(key)})

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import logging
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import requests
 from slack_bolt import Ack, App
@@ -19,6 +19,7 @@ from slack_sdk.errors import SlackApiError
 from bot.i18n import Catalog
 from bot.services import Services
 from bot.teams import TeamProfile
+from handlers.form_state import view_values
 from handlers.render.assessment_policy import goal_summary_line, growth_lines
 from handlers.render.assessments import (
     CALLBACK_ID,
@@ -240,12 +241,10 @@ def register(app: App, services: Services) -> None:
         meta = read_metadata(view)
         team = services.teams.find(context.get("team_id") or "", meta.get("channel_id", ""))
         texts = services.catalog_for(team)
-        state = view.get("state")
-        values: Any = state.get("values") if isinstance(state, dict) else None
-        if team is None or not isinstance(values, dict):
+        if team is None:
             ack(response_action="errors", errors={FILE_BLOCK: texts.t("upload.form_expired")})
             return
-        draft = read_upload(values)
+        draft = read_upload(view_values(view))
         errors = {}
         if draft.file is None:
             errors[FILE_BLOCK] = texts.t("upload.errors.no_file")

@@ -2,13 +2,15 @@
 
 import json
 import time
+from datetime import date
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 import requests
 
 from tests.conftest import RunningApp
-from tests.e2e.helpers import CHANNEL
+from tests.e2e.helpers import CHANNEL, register_team
 
 USER = "U0TEACH02"
 
@@ -102,6 +104,45 @@ def test_unknown_action_and_view_are_not_5xx(running_app: RunningApp) -> None:
             "state": {"values": {}}}
     reply = running_app.slack.view_submission(view, {}, user_id=USER)
     assert reply.status_code < 500
+
+
+# Every kind of state an input could report, each of the wrong type.
+JUNK_ENTRY = {"type": "plain_text_input", "value": 5, "selected_option": "1", "selected_options": "x",
+              "selected_date": 3, "selected_time": [], "selected_users": "U1", "selected_user": 5, "files": "x",
+              "selected_conversation": {}}
+
+
+def every_form(app: RunningApp) -> list[dict[str, Any]]:
+    """Each modal of the app as Slack holds it: opened through its command, or rendered as its button opens it."""
+    from handlers.render.commitments import commit_modal, drop_modal, more_time_modal
+    from handlers.views.meeting_forms import agenda_item_modal, park_modal
+
+    forms = [app.emulator.wait_for("views.open")[-1].response["view"]]  # the setup form of register_team
+    for text in ("schedule", "upload", "goal set", "settings", "reflect"):
+        app.slack.slash_command("/plc", text, user_id=USER, channel_id=CHANNEL)
+        forms.append(app.emulator.wait_for("views.open", count=len(forms) + 1)[-1].response["view"])
+    app.slack.slash_command("/plc", "commit model fraction strips by 2030-01-10", user_id=USER, channel_id=CHANNEL)
+    services = app.plc.services
+    team = services.teams.find(app.emulator.team_id, CHANNEL)
+    assert team is not None
+    [commitment] = services.commitments.open_for_team(team.id)
+    texts = services.catalog_for(team)
+    built = [agenda_item_modal(texts, CHANNEL), park_modal(texts, CHANNEL), commit_modal(texts, CHANNEL, USER),
+             more_time_modal(texts, commitment, date(2030, 1, 1), "", ""), drop_modal(texts, commitment, "", "")]
+    return forms + [{"id": f"V{i}", **view.to_dict()} for i, view in enumerate(built)]
+
+
+def test_every_form_submitted_with_junk_state_is_refused_without_a_5xx(running_app: RunningApp) -> None:
+    register_team(running_app)
+    forms = every_form(running_app)
+    assert len({form["callback_id"] for form in forms}) == 11
+    for form in forms:
+        inputs = [b for b in form["blocks"] if b["type"] == "input"]
+        junk = {b["block_id"]: {b["element"]["action_id"]: JUNK_ENTRY} for b in inputs}
+        for values in ("junk", [], junk, {b["block_id"]: "x" for b in inputs}):
+            reply = running_app.slack.view_submission(form, values, user_id=USER)  # type: ignore[arg-type]
+            assert reply.status_code == 200, (form["callback_id"], values, reply.text)
+            assert reply.json()["response_action"] == "errors", (form["callback_id"], values)
 
 
 def test_view_submission_with_fields_missing_keeps_the_modal_open(running_app: RunningApp) -> None:
