@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
 from bot.i18n import Catalog
+from bot.meetings.service import MeetingView
 from bot.services import Services
 from bot.teams import TeamProfile
 from handlers.actions import payload
@@ -29,41 +30,47 @@ def register(app: App, services: Services) -> None:
     def team_of(body: dict, context: dict) -> TeamProfile | None:
         return services.teams.find(context.get("team_id") or "", payload.channel_id(body))
 
+    def team_meeting(body: dict, context: dict) -> tuple[TeamProfile, MeetingView] | None:
+        """The channel's team and the button's meeting, when that meeting is the team's (else nothing happens)."""
+        team, meeting_id = team_of(body, context), _meeting_id(body)
+        meeting = services.meetings.get(meeting_id) if meeting_id is not None else None
+        if team is None or meeting is None or meeting.team_id != team.id:
+            return None
+        return team, meeting
+
     @app.action(START_ACTION)
     def start_meeting(ack: Ack, body: dict, client: WebClient, context: dict) -> None:
         ack()
-        team, meeting_id = team_of(body, context), _meeting_id(body)
-        if team is None or meeting_id is None:
+        found = team_meeting(body, context)
+        if found is None:
             return
-        before = services.meetings.get(meeting_id)
-        meeting = services.meetings.start(meeting_id)
-        if before is not None and before.status == "open" and meeting.team_id == team.id:
+        team, before = found
+        meeting = services.meetings.start(before.id)
+        if before.status == "open":
             refresh_meeting_message(client, services, team, meeting)
             announce_item(client, services, team, meeting, first=True)
 
     @app.action(NEXT_ACTION)
     def next_item(ack: Ack, body: dict, client: WebClient, respond: Respond, context: dict) -> None:
         ack()
-        team, meeting_id = team_of(body, context), _meeting_id(body)
-        if team is None or meeting_id is None:
+        found = team_meeting(body, context)
+        if found is None:
             return
-        before = services.meetings.get(meeting_id)
-        meeting = services.meetings.next_item(meeting_id)
-        if meeting.team_id != team.id:
-            return
-        if before is not None and before.current_item == meeting.current_item:
+        team, before = found
+        meeting = services.meetings.next_item(before.id)
+        if before.current_item == meeting.current_item:
             respond(text=services.catalog_for(team).t("meeting.already_last"), response_type="ephemeral",
                     replace_original=False)
             return
         refresh_meeting_message(client, services, team, meeting)
-        announce_item(client, services, team, meeting, first=before is not None and before.status == "open")
+        announce_item(client, services, team, meeting, first=before.status == "open")
 
     @app.action(END_ACTION)
     def end_meeting(ack: Ack, body: dict, client: WebClient, context: dict) -> None:
         ack()
-        team, meeting_id = team_of(body, context), _meeting_id(body)
-        meeting = services.meetings.get(meeting_id) if meeting_id is not None else None
-        if team is not None and meeting is not None and meeting.team_id == team.id:
+        found = team_meeting(body, context)
+        if found is not None:
+            team, meeting = found
             close_meeting(client, services, team, meeting.id)
 
     def opens_form(build: Callable[[Catalog, str], View]) -> Callable[..., None]:

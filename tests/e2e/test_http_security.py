@@ -145,6 +145,39 @@ def test_every_form_submitted_with_junk_state_is_refused_without_a_5xx(running_a
             assert reply.json()["response_action"] == "errors", (form["callback_id"], values)
 
 
+def every_action_id() -> list[str]:
+    from handlers.commands.meeting import PICK_QUESTION_ACTION
+    from handlers.commands.schedule import CALENDAR_ACTION, CANCEL_ACTION, CHANGE_ACTION
+    from handlers.render import assessment_policy, assessments, commitments, focus, home, meeting, reflections, team
+
+    return [meeting.START_ACTION, meeting.NEXT_ACTION, meeting.END_ACTION, meeting.PARK_ACTION,
+            meeting.ADD_ITEM_ACTION, f"{PICK_QUESTION_ACTION}_1", focus.FOCUS_PARK_ACTION,
+            home.COMMITMENT_MENU_ACTION, assessment_policy.CHANGE_GOAL_ACTION, team.OPEN_SETUP_ACTION,
+            assessments.CHOOSE_COLUMN_ACTION, assessments.READ_COLUMN_ACTION, reflections.OPEN_ACTION,
+            reflections.DELETE_ALL_ACTION, reflections.KEEP_ACTION, commitments.COMMIT_ACTION,
+            commitments.DONE_ACTION, commitments.MORE_TIME_ACTION, commitments.DROP_ACTION,
+            CALENDAR_ACTION, CANCEL_ACTION, CHANGE_ACTION]
+
+
+def test_every_button_with_a_junk_or_stale_value_does_nothing_harmful(running_app: RunningApp,
+                                                                       caplog: pytest.LogCaptureFixture) -> None:
+    """Values of buttons on old messages (a meeting or commitment that is gone) or of the wrong shape: no 5xx,
+    no listener failing, nothing posted in the channel."""
+    register_team(running_app)
+    running_app.emulator.wait_for("chat.postMessage")  # the team's set-up summary
+    posts = len(running_app.emulator.messages(CHANNEL))
+    message = {"ts": "1700000000.000100", "text": "old", "blocks": []}
+    for action_id in every_action_id():
+        for junk in ({}, {"value": "abc"}, {"value": "999999"}, {"value": "{\"q\": 1}"},
+                     {"type": "overflow", "selected_option": "x"}, {"selected_option": {"value": "done:999999"}}):
+            reply = running_app.slack.block_actions([{"action_id": action_id, **junk}], user_id=USER,
+                                                    channel_id=CHANNEL, message=message)
+            assert reply.status_code == 200, (action_id, junk, reply.text)
+    time.sleep(0.5)  # listeners run after the ack
+    assert not [r.getMessage() for r in caplog.records if r.name == "plc_bot.listeners"]
+    assert [m["text"] for m in running_app.emulator.messages(CHANNEL)[posts:]] == []
+
+
 def test_view_submission_with_fields_missing_keeps_the_modal_open(running_app: RunningApp) -> None:
     view = {"id": "V1", "type": "modal", "callback_id": "team_setup",
             "private_metadata": json.dumps({"channel_id": CHANNEL}), "blocks": [], "state": {"values": {}}}
