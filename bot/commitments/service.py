@@ -9,7 +9,7 @@ pending reminder. The planner never touches this kind (it only manages its own P
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -197,31 +197,37 @@ class CommitmentService:
                   now: datetime | None = None) -> Change | None:
         """A new due date (today or later) and a new reminder; None when the commitment is gone."""
         now = now or datetime.now(UTC)
-        with self.db.session() as session:
-            row = session.get(Commitment, commitment_id, with_for_update=True)
-            if row is None:
-                return None
-            if row.status != OPEN:
-                return Change(self._views(session, [row])[0], False)
+
+        def postpone(session: Session, row: Commitment) -> None:
             team = self._team(session, row.team_id)
             if new_due_on < local_today(team.timezone, now):
                 raise CommitmentError("commitments.errors.past_date", day=new_due_on)
             row.due_on = new_due_on
             row.postponed += 1
             self._plan_reminder(session, row, team.timezone, now)
-            return Change(self._views(session, [row])[0], True)
+
+        return self._answer(commitment_id, postpone)
 
     # ---------------------------------------------------------------- internals
     def _close(self, commitment_id: int, status: str, note: str | None, now: datetime | None) -> Change | None:
-        now = now or datetime.now(UTC)
+        closed_at = now or datetime.now(UTC)
+
+        def close(session: Session, row: Commitment) -> None:
+            row.status, row.status_note, row.closed_at = status, note, closed_at
+            self._drop_reminders(session, row.team_id, row.id)
+
+        return self._answer(commitment_id, close)
+
+    def _answer(self, commitment_id: int, apply: Callable[[Session, Commitment], None]) -> Change | None:
+        """Lock the commitment and, while it is open, `apply` the owner's answer to it: the commitment as it
+        is now and whether it changed (not when it was closed already); None when it is gone."""
         with self.db.session() as session:
             row = session.get(Commitment, commitment_id, with_for_update=True)
             if row is None:
                 return None
             if row.status != OPEN:
                 return Change(self._views(session, [row])[0], False)
-            row.status, row.status_note, row.closed_at = status, note, now
-            self._drop_reminders(session, row.team_id, row.id)
+            apply(session, row)
             return Change(self._views(session, [row])[0], True)
 
     def _list(self, *conditions: object) -> list[CommitmentView]:
