@@ -231,35 +231,32 @@ def commit_modal(catalog: Catalog, channel_id: str, owner_id: str, meeting_id: s
     )
 
 
+def _answer_modal(catalog: Catalog, callback_id: str, name: str, commitment: CommitmentView, channel_id: str,
+                  message_ts: str, from_home: bool, field: InputBlock) -> View:
+    """A form about one commitment (its text, then `field`), remembering where the answer must show."""
+    return View(
+        type="modal", callback_id=callback_id, title=catalog.t(f"commitments.modal.{name}_title")[:24],
+        submit=catalog.t(f"commitments.modal.{name}_submit")[:24], close=catalog.t("common.cancel")[:24],
+        private_metadata=_metadata(commitment_id=commitment.id, channel_id=channel_id, ts=message_ts,
+                                   home="1" if from_home else None),
+        blocks=[SectionBlock(text=MarkdownTextObject(text=f"*{commitment.text}*"[:MAX_SECTION])), field],
+    )
+
+
 def more_time_modal(catalog: Catalog, commitment: CommitmentView, today: date, channel_id: str,
                     message_ts: str, *, from_home: bool = False) -> View:
     """A datepicker for the new due date (a week after the later of today and the old due date).
     `channel_id`/`message_ts`: the reminder to update; `from_home`: the App Home to rebuild after."""
     start = max(today, commitment.due_on or today) + MORE_TIME_DEFAULT
-    return View(
-        type="modal", callback_id=MORE_TIME_CALLBACK, title=catalog.t("commitments.modal.more_time_title")[:24],
-        submit=catalog.t("commitments.modal.more_time_submit")[:24], close=catalog.t("common.cancel")[:24],
-        private_metadata=_metadata(commitment_id=commitment.id, channel_id=channel_id, ts=message_ts,
-                                   home="1" if from_home else None),
-        blocks=[
-            SectionBlock(text=MarkdownTextObject(text=f"*{commitment.text}*"[:MAX_SECTION])),
-            InputBlock(block_id=DUE_BLOCK, label=catalog.t("commitments.modal.more_time_label"),
-                       element=DatePickerElement(action_id="due", initial_date=start.isoformat())),
-        ],
-    )
+    field = InputBlock(block_id=DUE_BLOCK, label=catalog.t("commitments.modal.more_time_label"),
+                       element=DatePickerElement(action_id="due", initial_date=start.isoformat()))
+    return _answer_modal(catalog, MORE_TIME_CALLBACK, "more_time", commitment, channel_id, message_ts, from_home,
+                         field)
 
 
 def drop_modal(catalog: Catalog, commitment: CommitmentView, channel_id: str, message_ts: str, *,
                from_home: bool = False) -> View:
     """Why the commitment is dropped (the same places to update as `more_time_modal`)."""
-    return View(
-        type="modal", callback_id=DROP_CALLBACK, title=catalog.t("commitments.modal.drop_title")[:24],
-        submit=catalog.t("commitments.modal.drop_submit")[:24], close=catalog.t("common.cancel")[:24],
-        private_metadata=_metadata(commitment_id=commitment.id, channel_id=channel_id, ts=message_ts,
-                                   home="1" if from_home else None),
-        blocks=[
-            SectionBlock(text=MarkdownTextObject(text=f"*{commitment.text}*"[:MAX_SECTION])),
-            InputBlock(block_id=REASON_BLOCK, label=catalog.t("commitments.modal.drop_label"),
-                       element=PlainTextInputElement(action_id="reason", max_length=MAX_REASON)),
-        ],
-    )
+    field = InputBlock(block_id=REASON_BLOCK, label=catalog.t("commitments.modal.drop_label"),
+                       element=PlainTextInputElement(action_id="reason", max_length=MAX_REASON))
+    return _answer_modal(catalog, DROP_CALLBACK, "drop", commitment, channel_id, message_ts, from_home, field)

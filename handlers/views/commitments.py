@@ -60,10 +60,15 @@ def register(app: App, services: Services) -> None:
         ack()
         announce(client, services, team, commitment)
 
-    def owned(view: dict, context: dict) -> tuple[CommitmentView, TeamProfile] | str:
-        """The commitment of a DM or App Home form and its team, or the text saying why it cannot be changed."""
-        return owned_commitment(services, read_metadata(view).get("commitment_id", ""),
-                                context.get("user_id") or "", context.get("team_id") or "")
+    def owned(ack: Ack, view: dict, context: dict, block_id: str) -> tuple[CommitmentView, TeamProfile] | None:
+        """The commitment of a DM or App Home form and its team; else None, the form refused with the reason
+        under `block_id`."""
+        found = owned_commitment(services, read_metadata(view).get("commitment_id", ""),
+                                 context.get("user_id") or "", context.get("team_id") or "")
+        if isinstance(found, str):
+            ack(response_action="errors", errors={block_id: found})
+            return None
+        return found
 
     def answered(client: WebClient, team: TeamProfile, change: Change | None, view: dict, context: dict) -> None:
         """Update the reminder the form came from, tell the team, and rebuild the App Home it came from."""
@@ -75,9 +80,8 @@ def register(app: App, services: Services) -> None:
 
     @app.view(MORE_TIME_CALLBACK)
     def submit_more_time(ack: Ack, view: dict, client: WebClient, context: dict) -> None:
-        found = owned(view, context)
-        if isinstance(found, str):
-            ack(response_action="errors", errors={DUE_BLOCK: found})
+        found = owned(ack, view, context, DUE_BLOCK)
+        if found is None:
             return
         commitment, team = found
         texts = services.catalog_for(team)
@@ -95,9 +99,8 @@ def register(app: App, services: Services) -> None:
 
     @app.view(DROP_CALLBACK)
     def submit_drop(ack: Ack, view: dict, client: WebClient, context: dict) -> None:
-        found = owned(view, context)
-        if isinstance(found, str):
-            ack(response_action="errors", errors={REASON_BLOCK: found})
+        found = owned(ack, view, context, REASON_BLOCK)
+        if found is None:
             return
         commitment, team = found
         texts = services.catalog_for(team)
