@@ -26,25 +26,11 @@ from handlers.render.commitments import (
 from handlers.render.home import COMMITMENT_MENU_ACTION, MENU_DONE, MENU_DROP, MENU_MORE_TIME
 
 
-def _value(body: dict) -> str:
-    actions = body.get("actions") or [{}]
-    value = actions[0].get("value") if isinstance(actions[0], dict) else None
-    return value if isinstance(value, str) else ""
-
-
-def _menu_choice(body: dict) -> tuple[str, str]:
-    """(what, commitment id) of the App Home menu option chosen: ("done", "12")."""
-    actions = body.get("actions") or [{}]
-    option = actions[0].get("selected_option") if isinstance(actions[0], dict) else None
-    value = option.get("value") if isinstance(option, dict) else None
-    what, _, commitment_id = value.partition(":") if isinstance(value, str) else ("", "", "")
-    return what, commitment_id
-
-
 def register(app: App, services: Services) -> None:
     def owned(body: dict, respond: Respond, context: dict) -> tuple[CommitmentView, TeamProfile] | None:
         """The button's commitment and team, when the one who clicked owns it (else they are told)."""
-        found = owned_commitment(services, _value(body), payload.user_id(body), context.get("team_id") or "")
+        found = owned_commitment(services, payload.action_value(body), payload.user_id(body),
+                                 context.get("team_id") or "")
         if isinstance(found, str):
             respond(text=found, response_type="ephemeral", replace_original=False)
             return None
@@ -56,7 +42,7 @@ def register(app: App, services: Services) -> None:
         team = services.teams.find(context.get("team_id") or "", payload.channel_id(body))
         if team is None:
             return
-        meeting = _value(body)
+        meeting = payload.action_value(body)
         client.views_open(trigger_id=body.get("trigger_id") or "",
                           view=commit_modal(services.catalog_for(team), team.channel_id, payload.user_id(body),
                                             meeting if meeting.isdigit() else None))
@@ -101,7 +87,7 @@ def register(app: App, services: Services) -> None:
         The Home is rebuilt afterwards (also when the commitment is no longer the clicker's or is gone)."""
         ack()
         workspace_id, user_id = context.get("team_id") or "", payload.user_id(body, context)
-        what, commitment_id = _menu_choice(body)
+        what, _, commitment_id = payload.chosen_option(body).partition(":")
         found = owned_commitment(services, commitment_id, user_id, workspace_id)
         if not isinstance(found, str) and found[0].is_open:
             commitment, team = found

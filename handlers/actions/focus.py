@@ -18,12 +18,12 @@ logger = logging.getLogger(__name__)
 
 def register(app: App, services: Services) -> None:
     @app.action(FOCUS_PARK_ACTION)
-    def park_drifting_topic(ack: Ack, body: dict, action: dict, client: WebClient, context: dict) -> None:
+    def park_drifting_topic(ack: Ack, body: dict, client: WebClient, context: dict) -> None:
         ack()
         channel = payload.channel_id(body)
         team = services.teams.find(context.get("team_id") or "", channel)
         try:
-            value = json.loads(action.get("value") or "{}")
+            value = json.loads(payload.action_value(body) or "{}")
         except ValueError:
             value = {}
         text = value.get("text") if isinstance(value, dict) else None

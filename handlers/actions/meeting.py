@@ -21,18 +21,13 @@ from handlers.render.meeting import ADD_ITEM_ACTION, END_ACTION, NEXT_ACTION, PA
 from handlers.views.meeting_forms import agenda_item_modal, park_modal
 
 
-def _meeting_id(body: dict) -> int | None:
-    value = body["actions"][0].get("value")
-    return int(value) if isinstance(value, str) and value.isdigit() else None
-
-
 def register(app: App, services: Services) -> None:
     def team_of(body: dict, context: dict) -> TeamProfile | None:
         return services.teams.find(context.get("team_id") or "", payload.channel_id(body))
 
     def team_meeting(body: dict, context: dict) -> tuple[TeamProfile, MeetingView] | None:
         """The channel's team and the button's meeting, when that meeting is the team's (else nothing happens)."""
-        team, meeting_id = team_of(body, context), _meeting_id(body)
+        team, meeting_id = team_of(body, context), payload.action_number(body)
         meeting = services.meetings.get(meeting_id) if meeting_id is not None else None
         if team is None or meeting is None or meeting.team_id != team.id:
             return None
@@ -91,7 +86,7 @@ def register(app: App, services: Services) -> None:
         ack()
         team = team_of(body, context)
         try:
-            choice = json.loads(body["actions"][0].get("value") or "")
+            choice = json.loads(payload.action_value(body))
             question, text = int(choice["q"]), str(choice["text"]).strip()
         except (ValueError, KeyError, TypeError):
             return

@@ -16,11 +16,9 @@ def register(app: App, services: Services) -> None:
     def reflect(ack: Ack, body: dict, client: WebClient, context: dict) -> None:
         ack()
         team = services.teams.find(context.get("team_id") or "", payload.channel_id(body))
-        value = body["actions"][0].get("value")
         if team is None:
             return
-        meeting_id = int(value) if isinstance(value, str) and value.isdigit() else None
-        open_form(client, services, team, body.get("trigger_id") or "", meeting_id)
+        open_form(client, services, team, body.get("trigger_id") or "", payload.action_number(body))
 
     @app.action(DELETE_ALL_ACTION)
     def delete_all(ack: Ack, body: dict, client: WebClient, respond: Respond, context: dict) -> None:

@@ -37,7 +37,7 @@ def register(app: App, services: Services) -> None:
     def read_chosen_column(ack: Ack, body: dict, client: WebClient, context: dict, respond: Respond) -> None:
         ack()
         team = services.teams.find(context.get("team_id") or "", payload.channel_id(body))
-        redo = read_redo(body["actions"][0].get("value"))
+        redo = read_redo(payload.action_value(body))
         if team is None or redo is None:
             return
         texts = services.catalog_for(team)
