@@ -26,12 +26,13 @@ def keep_focus(client: WebClient, services: Services, team: TeamProfile, text: s
     """Label one message of the team's channel; True when it got a nudge."""
     meeting = services.meetings.by_thread(team.channel_id, thread_ts) if thread_ts else None
     live = meeting is not None and meeting.status in ("open", "running")
-    if not live:
+    settings = None
+    if not live:  # outside a live meeting's thread only when the team asked for the channel too
         settings = services.focus.settings(team.id)
         if not settings.enabled or not settings.in_channel:
             return False
     observation = services.focus.observe(team.id, team.language, text, thread_ts or CHANNEL_THREAD,
-                                         meeting.id if live and meeting else None, datetime.now(UTC))
+                                         meeting.id if live and meeting else None, datetime.now(UTC), settings)
     if observation is None or not observation.nudge:
         return False
     item, question = None, observation.verdict.question

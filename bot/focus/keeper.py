@@ -106,9 +106,10 @@ class FocusKeeper:
             team.focus_cooldown_minutes = settings.cooldown_minutes
 
     def observe(self, team_id: int, language: str, text: str, thread_ts: str, meeting_id: int | None,
-                now: datetime) -> Observation | None:
-        """Label `text` (said in `thread_ts`) and record the label; None when the keeper is off."""
-        settings = self.settings(team_id)
+                now: datetime, settings: FocusSettings | None = None) -> Observation | None:
+        """Label `text` (said in `thread_ts`) and record the label; None when the keeper is off.
+        `settings`: the team's, when the caller has just read them."""
+        settings = settings or self.settings(team_id)
         if not settings.enabled:
             return None
         verdict = classify(text, language, settings.mode)
