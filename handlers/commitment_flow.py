@@ -22,7 +22,7 @@ from handlers.render.commitments import (
     reminder_text,
     review_blocks,
 )
-from handlers.slack_calls import post_in_channel
+from handlers.slack_calls import post_in_channel, post_to_team
 
 logger = logging.getLogger(__name__)
 
@@ -39,15 +39,8 @@ def owned_commitment(services: Services, commitment_id: str, user_id: str,
     return commitment, team
 
 
-def post_to_team(client: WebClient, services: Services, team: TeamProfile, text: str) -> None:
-    """A short post in the live meeting's thread, or else in the team's channel."""
-    live = services.meetings.live_meeting(team.id)
-    thread = {"thread_ts": live.message_ts} if live and live.message_ts else {}
-    post_in_channel(client, team.channel_id, text=text, **thread)
-
-
 def announce(client: WebClient, services: Services, team: TeamProfile, commitment: CommitmentView) -> None:
-    post_to_team(client, services, team, announced_text(services.catalog_for(team), commitment))
+    post_to_team(client, services, team, text=announced_text(services.catalog_for(team), commitment))
 
 
 def send_reminder(client: WebClient, services: Services, team: TeamProfile,
@@ -70,7 +63,7 @@ def show_answer(client: WebClient, services: Services, team: TeamProfile, change
         except SlackApiError as error:
             logger.warning("chat.update of a commitment reminder failed: %s", error.response.get("error"))
     if change.changed and not change.commitment.is_open:
-        post_to_team(client, services, team, closed_in_channel_text(texts, change.commitment))
+        post_to_team(client, services, team, text=closed_in_channel_text(texts, change.commitment))
 
 
 def review_section(services: Services, team: TeamProfile, starts_at: datetime,

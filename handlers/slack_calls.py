@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
+
+if TYPE_CHECKING:
+    from bot.services import Services
+    from bot.teams import TeamProfile
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +31,18 @@ def post_in_channel(client: WebClient, channel_id: str, **message: Any) -> dict[
         logger.warning("could not post after joining: %s", error.response.get("error"))
         return None
 
+
+
+def live_thread_ts(services: Services, team: TeamProfile) -> str | None:
+    """The thread of the team's meeting under way, where the team is talking now; None between meetings."""
+    live = services.meetings.live_meeting(team.id)
+    return live.message_ts if live is not None and live.message_ts else None
+
+
+def post_to_team(client: WebClient, services: Services, team: TeamProfile, **message: Any) -> dict[str, Any] | None:
+    """A post in the live meeting's thread, or else in the team's channel."""
+    thread_ts = live_thread_ts(services, team)
+    return post_in_channel(client, team.channel_id, **message, **({"thread_ts": thread_ts} if thread_ts else {}))
 
 def open_modal(client: WebClient, trigger_id: str, view: View | dict[str, Any]) -> bool:
     """views.open; False (logged) when Slack refuses it, e.g. an expired trigger."""

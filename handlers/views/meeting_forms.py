@@ -14,7 +14,7 @@ from bot.services import Services
 from bot.teams import TeamProfile
 from handlers.form_state import selected_value, text_value, view_values
 from handlers.render.setup import read_metadata
-from handlers.slack_calls import post_in_channel
+from handlers.slack_calls import post_to_team
 
 AGENDA_ITEM_CALLBACK, PARK_CALLBACK = "agenda_item", "park_topic"
 
@@ -47,10 +47,7 @@ def park_modal(texts: Catalog, channel_id: str) -> View:
 def park_and_announce(client: WebClient, services: Services, team: TeamProfile, text: str, user_id: str) -> None:
     """Park the topic; say so in the live meeting's thread, or in the channel."""
     services.meetings.park(team.id, text, user_id)
-    texts = services.catalog_for(team)
-    live = services.meetings.live_meeting(team.id)
-    thread = {"thread_ts": live.message_ts} if live and live.message_ts else {}
-    post_in_channel(client, team.channel_id, text=texts.t("meeting.parked", text=text), **thread)
+    post_to_team(client, services, team, text=services.catalog_for(team).t("meeting.parked", text=text))
 
 
 def register(app: App, services: Services) -> None:

@@ -33,7 +33,7 @@ from handlers.render.assessments import (
     upload_modal,
 )
 from handlers.render.setup import read_metadata
-from handlers.slack_calls import open_modal, post_in_channel
+from handlers.slack_calls import live_thread_ts, open_modal, post_in_channel
 
 if TYPE_CHECKING:  # pandas and matplotlib load on the first upload, not when a worker starts
     import pandas as pd
@@ -213,8 +213,7 @@ def process_upload(client: WebClient, services: Services, team: TeamProfile, use
     results = services.assessments.team_results(team.id, draft.name)
     thresholds = services.assessments.policy(team.id).thresholds()
     analysis = analyse(results, thresholds)
-    live = services.meetings.live_meeting(team.id)  # during a meeting, the data goes to its thread
-    thread_ts = live.message_ts if live is not None else None
+    thread_ts = live_thread_ts(services, team)  # during a meeting, the data goes to its thread
     post_in_channel(client, team.channel_id,
                     text=channel_summary(texts, draft.name, draft.taken_on, user_id, outcome, analysis,
                                          progress=progress_lines(services, team, texts, draft.name, results)),
