@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from slack_bolt import App
@@ -17,6 +18,7 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
 import handlers
+from bot.jobs.health import Health
 from bot.services import Services
 from bot.settings import Settings
 from bot.web import SlackHttpGateway
@@ -49,6 +51,7 @@ class PlcApp:
     wsgi: SlackHttpGateway
 
     def close(self) -> None:
+        self.services.jobs.stop_worker()
         self.services.db.dispose()
 
 
@@ -66,6 +69,20 @@ def web_client(settings: Settings) -> WebClient:
     )
 
 
+def slack_clients(bolt: App, client: WebClient) -> Callable[[str], WebClient]:
+    """The Web API client of a workspace, for jobs (which have no Bolt context to take it from)."""
+    store = bolt.installation_store
+    if store is None:
+        return lambda _workspace_id: client
+
+    def client_for(workspace_id: str) -> WebClient:
+        bot = store.find_bot(enterprise_id=None, team_id=workspace_id or None)
+        return WebClient(token=bot.bot_token if bot else None, base_url=client.base_url, timeout=client.timeout,
+                         retry_handlers=client.retry_handlers)
+
+    return client_for
+
+
 def oauth_settings(settings: Settings, db: Database) -> OAuthSettings:
     """Multi-workspace install flow; installations and states live in our own database."""
     assert settings.slack_client_id and settings.slack_client_secret
@@ -78,8 +95,12 @@ def oauth_settings(settings: Settings, db: Database) -> OAuthSettings:
     )
 
 
-def create_app(settings: Settings, *, apply_migrations: bool = True) -> PlcApp:
-    """Build the database, services, Bolt app and listeners for `settings`."""
+def create_app(settings: Settings, *, apply_migrations: bool = True, run_jobs: bool | None = None) -> PlcApp:
+    """Build the database, services, Bolt app, listeners and job kinds for `settings`.
+
+    `run_jobs` starts job worker threads in this process; by default only in the embedded mode
+    (no PLC_BROKER_URL), where nothing else would run them. `plc-bot worker` runs them otherwise.
+    """
     db = Database(settings.database_url)
     if apply_migrations:
         migrate.upgrade(db.engine)
@@ -106,10 +127,14 @@ def create_app(settings: Settings, *, apply_migrations: bool = True) -> PlcApp:
             token_verification_enabled=False,
         )
     handlers.register_all(bolt, services)
+    handlers.register_jobs(services.jobs, services, slack_clients(bolt, client))
+    if run_jobs if run_jobs is not None else services.jobs.in_process:
+        services.jobs.start_worker(settings.job_threads)
 
     @bolt.error
     def log_listener_error(error: Exception) -> None:
         logging.getLogger("plc_bot.listeners").error("listener failed: %r", error, exc_info=error)
 
-    gateway = SlackHttpGateway(bolt, db, settings.slack_signing_secret, SUBCOMMANDS)
+    gateway = SlackHttpGateway(bolt, db, settings.slack_signing_secret, SUBCOMMANDS,
+                               health=Health(db, services.jobs))
     return PlcApp(settings=settings, bolt=bolt, services=services, wsgi=gateway)

@@ -35,6 +35,9 @@ def build_parser(texts: Catalog) -> argparse.ArgumentParser:
 
     commands.add_parser("scheduler", help=t("cli.scheduler"))
 
+    worker = commands.add_parser("worker", help=t("cli.worker"))
+    worker.add_argument("--threads", type=int, help=t("cli.worker_threads"))
+
     db = commands.add_parser("db", help=t("cli.db"))
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_commands.add_parser("upgrade", help=t("cli.db_upgrade"))
@@ -83,6 +86,13 @@ def _scheduler(settings: Settings) -> int:
     return run_scheduler(settings)
 
 
+def _worker(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.jobs.worker import run_worker
+
+    settings.check_ready("worker")
+    return run_worker(settings, args.threads)
+
+
 def _db_upgrade(texts: Catalog, settings: Settings) -> int:
     from storage import migrate
     from storage.db import Database
@@ -121,6 +131,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(args, settings)
         if args.command == "scheduler":
             return _scheduler(settings)
+        if args.command == "worker":
+            return _worker(args, settings)
         return _db_upgrade(texts, settings)
     except SettingsError as error:
         report_settings_error(error)

@@ -10,6 +10,7 @@ from bot.delivery import EventLedger
 from bot.focus.keeper import FocusKeeper
 from bot.home.service import HomeService
 from bot.i18n import Catalog, catalog
+from bot.jobs.queue import JobQueue, RetryPolicy
 from bot.meetings.schedules import ScheduleService
 from bot.meetings.service import MeetingService
 from bot.reflections.service import ReflectionService
@@ -29,6 +30,7 @@ class Services:
     assessments: AssessmentService
     focus: FocusKeeper
     commitments: CommitmentService
+    jobs: JobQueue
 
     # Built from the others (see __post_init__), so `build` needs no change for them.
     reflections: ReflectionService = field(init=False)
@@ -43,7 +45,8 @@ class Services:
         return cls(settings=settings, db=db, teams=TeamService(db), events=EventLedger(db),
                    schedules=ScheduleService(db), meetings=MeetingService(db),
                    assessments=AssessmentService(db), focus=FocusKeeper(db),
-                   commitments=CommitmentService(db))
+                   commitments=CommitmentService(db), jobs=JobQueue(db, settings.broker_url, RetryPolicy(
+                       settings.job_retries, settings.job_backoff_ms), queue_name=settings.job_queue))
 
     def catalog_for(self, team: TeamProfile | None = None, language: str | None = None) -> Catalog:
         """The team's language, else `language`, else the deployment's default."""

@@ -16,7 +16,7 @@ SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///data/plc-bot.sqlite3"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
-RunMode = Literal["http", "socket", "scheduler", "offline"]
+RunMode = Literal["http", "socket", "scheduler", "worker", "offline"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,12 @@ class Settings:
     default_language: str = "en"
     log_level: str = "INFO"
     max_upload_bytes: int = 20 * 1024 * 1024
+    # The job queue's broker (amqp:// RabbitMQ, redis:// Redis); unset: jobs run in this process.
+    broker_url: str | None = None
+    job_threads: int = 4
+    job_queue: str = "plc"  # the broker queue's name: one per deployment sharing a broker
+    job_retries: int = 4  # tries after the first, with backoff from job_backoff_ms doubling up to 30 s
+    job_backoff_ms: int = 1000
 
     @property
     def oauth_enabled(self) -> bool:
@@ -71,6 +77,8 @@ class Settings:
             problems.append(Problem("settings.not_set", "SLACK_APP_TOKEN"))
         if mode != "offline" and not self.oauth_enabled and not self.slack_bot_token:
             problems.append(Problem("settings.not_set", "SLACK_BOT_TOKEN"))
+        if mode == "worker" and not self.broker_url:
+            problems.append(Problem("settings.worker_needs_broker", "PLC_BROKER_URL"))
         if problems:
             raise SettingsError(problems, self.default_language)
 
@@ -157,6 +165,28 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
         else:
             problems.append(Problem("settings.bad_number", "PLC_MAX_UPLOAD_MB", raw_max))
 
+    broker_url = get("PLC_BROKER_URL")
+    if broker_url is not None and not broker_url.startswith(("amqp://", "amqps://", "redis://", "rediss://")):
+        problems.append(Problem("settings.bad_broker_url", "PLC_BROKER_URL", broker_url.split(":", 1)[0]))
+    job_threads = 4
+    raw_threads = get("PLC_JOB_THREADS")
+    if raw_threads is not None:
+        if raw_threads.isdigit() and 0 < int(raw_threads) <= 64:
+            job_threads = int(raw_threads)
+        else:
+            problems.append(Problem("settings.bad_number", "PLC_JOB_THREADS", raw_threads))
+
+    job_queue = get("PLC_JOB_QUEUE") or "plc"
+    if not job_queue.replace("-", "").replace("_", "").replace(".", "").isalnum() or len(job_queue) > 60:
+        problems.append(Problem("settings.bad_queue_name", "PLC_JOB_QUEUE", job_queue))
+    job_retries = 4
+    raw_retries = get("PLC_JOB_RETRIES")
+    if raw_retries is not None:
+        if raw_retries.isdigit() and int(raw_retries) <= 20:
+            job_retries = int(raw_retries)
+        else:
+            problems.append(Problem("settings.bad_number", "PLC_JOB_RETRIES", raw_retries))
+
     if problems:
         raise SettingsError(problems, language)
 
@@ -172,6 +202,10 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
         default_language=language,
         log_level=log_level,
         max_upload_bytes=max_upload_bytes,
+        broker_url=broker_url,
+        job_threads=job_threads,
+        job_retries=job_retries,
+        job_queue=job_queue,
     )
 
 
@@ -182,5 +216,5 @@ def configure_logging(level: str) -> None:
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
     # Bolt and slack_sdk log request bodies at DEBUG; those may hold student names.
-    for noisy in ("slack_bolt", "slack_sdk", "urllib3", "alembic"):
+    for noisy in ("slack_bolt", "slack_sdk", "urllib3", "alembic", "pika"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, getattr(logging, level, logging.INFO)))

@@ -15,7 +15,7 @@ import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote_plus
 
 from slack_bolt import App
@@ -23,6 +23,9 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk.signature import SignatureVerifier
 
 from storage.db import Database
+
+if TYPE_CHECKING:
+    from bot.jobs.health import Health
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
@@ -123,6 +126,7 @@ class SlackHttpGateway:
 
     def __init__(
         self, bolt: App, db: Database, signing_secret: str | None, known_subcommands: Iterable[str],
+        health: Health | None = None,
     ) -> None:
         self.bolt_handler = SlackRequestHandler(bolt, path=EVENTS_PATH)
         self.oauth_paths = (
@@ -131,13 +135,18 @@ class SlackHttpGateway:
         self.db = db
         self.verifier = SignatureVerifier(signing_secret) if signing_secret else None
         self.known_subcommands = frozenset(known_subcommands)
+        self.health = health
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO") or "/"
         method = environ.get("REQUEST_METHOD") or "GET"
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
-            healthy = self.db.ping()
-            return _reply(start_response, 200 if healthy else 503, {"status": "ok" if healthy else "database down"})
+            if self.health is None:
+                healthy = self.db.ping()
+                return _reply(start_response, 200 if healthy else 503,
+                              {"status": "ok" if healthy else "database down"})
+            status, body = self.health.report()
+            return _reply(start_response, status, body)
         if path in self.oauth_paths and method == "GET":
             return self.bolt_handler(environ, start_response)
         if path != EVENTS_PATH:

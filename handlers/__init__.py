@@ -8,6 +8,9 @@ from slack_bolt import App
 
 from bot.services import Services
 from handlers import actions, commands, events, middleware, options, views
+from handlers.jobs import register_jobs
+
+__all__ = ["register_all", "register_jobs"]
 
 
 def register_all(app: App, services: Services) -> None:

@@ -16,11 +16,29 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def post_in_channel(client: WebClient, channel_id: str, **message: Any) -> dict[str, Any] | None:
-    """chat.postMessage; joins a public channel first if the bot is not in it yet."""
+# Answers that say "not now" rather than "no": a job that gets one is tried again later.
+TRANSIENT_ERRORS = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable",
+                              "request_timeout", "team_added_to_org"})
+
+
+def is_transient(error: SlackApiError) -> bool:
+    """True when Slack's refusal may go away by itself (rate limit, 5xx): worth a later try."""
+    status = getattr(error.response, "status_code", 200) or 200
+    return status >= 500 or status == 429 or error.response.get("error") in TRANSIENT_ERRORS
+
+
+def post_in_channel(client: WebClient, channel_id: str, *, raise_transient: bool = False,
+                    **message: Any) -> dict[str, Any] | None:
+    """chat.postMessage; joins a public channel first if the bot is not in it yet.
+
+    Refusals are logged and give None; with `raise_transient` (jobs), a refusal that may go away
+    by itself is raised instead, so that the job is tried again.
+    """
     try:
         return client.chat_postMessage(channel=channel_id, **message).data  # type: ignore[return-value]
     except SlackApiError as error:
+        if raise_transient and is_transient(error):
+            raise
         if error.response.get("error") != "not_in_channel":
             logger.warning("chat.postMessage failed: %s", error.response.get("error"))
             return None
@@ -28,10 +46,10 @@ def post_in_channel(client: WebClient, channel_id: str, **message: Any) -> dict[
         client.conversations_join(channel=channel_id)
         return client.chat_postMessage(channel=channel_id, **message).data  # type: ignore[return-value]
     except SlackApiError as error:
+        if raise_transient and is_transient(error):
+            raise
         logger.warning("could not post after joining: %s", error.response.get("error"))
         return None
-
-
 
 def live_thread_ts(services: Services, team: TeamProfile) -> str | None:
     """The thread of the team's meeting under way, where the team is talking now; None between meetings."""
@@ -43,6 +61,18 @@ def post_to_team(client: WebClient, services: Services, team: TeamProfile, **mes
     """A post in the live meeting's thread, or else in the team's channel."""
     thread_ts = live_thread_ts(services, team)
     return post_in_channel(client, team.channel_id, **message, **({"thread_ts": thread_ts} if thread_ts else {}))
+
+
+def call_or_log(what: str, call: Any, *args: Any, **kwargs: Any) -> Any:
+    """A Web API call from a job: a refusal for good is logged and gives None; a passing one is raised."""
+    try:
+        return call(*args, **kwargs)
+    except SlackApiError as error:
+        if is_transient(error):
+            raise
+        logger.warning("%s failed: %s", what, error.response.get("error"))
+        return None
+
 
 def open_modal(client: WebClient, trigger_id: str, view: View | dict[str, Any]) -> bool:
     """views.open; False (logged) when Slack refuses it, e.g. an expired trigger."""

@@ -333,3 +333,59 @@ class Commitment(Base):
     postponed: Mapped[int] = mapped_column(Integer, default=0)  # how often more time was asked for
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Job(Base):
+    """A piece of slow work handed to the job queue: what it is, for whom, and how far it got.
+
+    The broker's message carries only the job's id; its parameters (file metadata, ids, never
+    student data) are here, so a job can be re-sent after a crash of the embedded single process.
+    """
+
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    workspace_id: Mapped[str] = mapped_column(String(32), default="")
+    team_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    user_id: Mapped[str] = mapped_column(String(32), default="")
+    payload: Mapped[str] = mapped_column(Text, default="{}")
+    state: Mapped[str] = mapped_column(String(12), default="queued")  # queued, running, done, dead
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    worker_id: Mapped[str | None] = mapped_column(String(36), nullable=True)  # the process that has it
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (Index("ix_jobs_state_updated", "state", "updated_at"),)
+
+
+class JobEffect(Base):
+    """A visible effect of a job (a message, a DM, stored results) that must happen once.
+
+    A job delivered twice finds its effects here and skips them; `result` keeps what a database
+    effect returned, so the second delivery carries on as the first would have.
+    """
+
+    __tablename__ = "job_effects"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    state: Mapped[str] = mapped_column(String(10), default="claimed")  # claimed, done
+    result: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
+class ProcessHeartbeat(Base):
+    """A running worker's or scheduler's sign of life, for /healthz and for finding abandoned jobs."""
+
+    __tablename__ = "process_heartbeats"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12))  # worker, scheduler
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    beat_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    stopped: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (Index("ix_process_heartbeats_kind_beat", "kind", "beat_at"),)

@@ -66,6 +66,7 @@ def make_settings(emulator: SlackEmulator, database_url: str, **overrides: objec
         "slack_api_url": emulator.api_url,
         "database_url": database_url,
         "default_language": "en",
+        "job_backoff_ms": 50,  # a job's retries come quickly in tests
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

@@ -6,6 +6,7 @@ changes nothing, another file replaces that teacher's rows in one transaction.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 from collections import defaultdict
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from bot.assessments.goals import Goal, GoalPoint, goal_point, parse_standards, standard_key
 from bot.assessments.policy import AssessmentPolicy
+from bot.jobs.effects import EffectLedger
 from storage.db import Database
 from storage.models import Assessment, AssessmentResult, AssessmentUpload, Team, TeamGoal
 
@@ -94,8 +96,13 @@ class AssessmentService:
         self.db = db
 
     def store(self, team_id: int, name: str, taken_on: date | None, teacher_id: str, filename: str,
-              content: bytes, table: ResultTable, covers: str | None = None) -> StoreOutcome:
-        """Keep `teacher_id`'s results for the team's assessment `name` (created when new)."""
+              content: bytes, table: ResultTable, covers: str | None = None,
+              effect_key: str | None = None) -> StoreOutcome:
+        """Keep `teacher_id`'s results for the team's assessment `name` (created when new).
+
+        With `effect_key` (a job's), the store happens once however often the job is delivered: a
+        second call returns the first call's outcome and changes nothing.
+        """
         name = name.strip()[:NAME_LIMIT]
         covers = (covers or "").strip()[:COVERS_LIMIT] or None
         digest = content_hash(content)
@@ -108,8 +115,13 @@ class AssessmentService:
         for attempt in range(2):  # a second try when another teacher created the assessment meanwhile
             try:
                 with self.db.session() as session:
-                    return self._store(session, team_id, name, taken_on, covers, teacher_id, filename[:255],
-                                       digest, table.format, rows)
+                    if effect_key is not None and (earlier := EffectLedger.earlier_result(session, effect_key)):
+                        return StoreOutcome(**earlier)
+                    outcome = self._store(session, team_id, name, taken_on, covers, teacher_id, filename[:255],
+                                          digest, table.format, rows)
+                    if effect_key is not None:
+                        EffectLedger.record(session, effect_key, dataclasses.asdict(outcome))
+                    return outcome
             except IntegrityError:
                 if attempt:
                     raise

@@ -266,7 +266,7 @@ def _selection(kind: str, chosen: list[dict[str, Any]], many: bool) -> dict[str,
 
 
 class ListenerActivity:
-    """How many of the app's listeners are still running after their ack.
+    """How many of the app's listeners and jobs are still running after their ack.
 
     Bolt runs a listener in its executor and answers Slack as soon as it acks; the sandbox waits
     for the work that follows (it reads Bolt's listener runner, a private attribute, for that).
@@ -275,6 +275,7 @@ class ListenerActivity:
     def __init__(self, plc: PlcApp) -> None:
         self._count = 0
         self._lock = threading.Lock()
+        self._jobs = plc.services.jobs  # slow work runs as jobs in this process: count those too
         runner = getattr(plc.bolt, "_listener_runner", None)
         executor = getattr(runner, "listener_executor", None)
         if executor is None:
@@ -296,7 +297,7 @@ class ListenerActivity:
 
     def running(self) -> int:
         with self._lock:
-            return self._count
+            return self._count + self._jobs.pending()
 
 
 @dataclass

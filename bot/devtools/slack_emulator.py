@@ -249,6 +249,7 @@ class State:
     file_bytes: dict[str, bytes] = field(default_factory=dict)
     pending_uploads: dict[str, dict[str, Any]] = field(default_factory=dict)
     uploaded: list[dict[str, Any]] = field(default_factory=list)
+    download_delay: float = 0.0
     response_urls: set[str] = field(default_factory=set)
     oauth_codes: set[str] = field(default_factory=set)
     failures: dict[str, deque[Failure]] = field(default_factory=dict)
@@ -887,6 +888,11 @@ class Router:
 
     def route(self, request: Request) -> Reply:
         """Answer one request."""
+        if request.path.startswith("/files/") and request.verb == "GET":
+            with self.cond:
+                delay = self.ws.state.download_delay
+            if delay > 0:  # a slow file host (SlackEmulator.slow_downloads); other calls go on meanwhile
+                time.sleep(delay)
         with self.cond:
             path = unquote(request.path)
             method = self._method_name(path, request.verb)
@@ -1265,6 +1271,11 @@ class SlackEmulator:
         """Forget recorded calls (workspace state is kept)."""
         with self._cond:
             self._state.calls.clear()
+
+    def slow_downloads(self, seconds: float) -> None:
+        """Make the file host take `seconds` before it answers each download (0: answer at once)."""
+        with self._cond:
+            self._state.download_delay = max(0.0, seconds)
 
     def fail_next(
         self, method: str, status: int = 429, retry_after: int = 1, times: int = 1, error: str | None = None

@@ -33,11 +33,15 @@ def _meeting(texts: Catalog, entry: ReflectionEntry) -> str:
     return _local(texts, entry.meeting_starts_at, entry.team_timezone, "reflections.export.date_format")
 
 
+def export_filename(fmt: str, now: datetime) -> str:
+    """The file's name: plc-reflections-DATE.md or .csv."""
+    return f"plc-reflections-{now.strftime('%Y-%m-%d')}.{'csv' if fmt == 'csv' else 'md'}"
+
+
 def export_log(entries: Sequence[ReflectionEntry], texts: Catalog, fmt: str, now: datetime) -> ExportFile:
     """The entries (newest first) as a Markdown or CSV file, with texts and dates in `texts`' language."""
     if fmt not in FORMATS:
         raise ValueError(fmt)
-    stamp = now.strftime("%Y-%m-%d")
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
@@ -50,7 +54,7 @@ def export_log(entries: Sequence[ReflectionEntry], texts: Catalog, fmt: str, now
                 entry.prompt, entry.text,
             ])
         # With a byte-order mark, spreadsheet programs read the UTF-8 (ç, ğ, ş, ...) correctly.
-        return ExportFile(f"plc-reflections-{stamp}.csv", buffer.getvalue().encode("utf-8-sig"), len(entries))
+        return ExportFile(export_filename(fmt, now), buffer.getvalue().encode("utf-8-sig"), len(entries))
     lines = [texts.t("reflections.export.title"), "",
              texts.t("reflections.export.intro", count=len(entries), date=texts.date(now.date(), format="long")), ""]
     for entry in entries:
@@ -64,4 +68,4 @@ def export_log(entries: Sequence[ReflectionEntry], texts: Catalog, fmt: str, now
             lines += [f"> {line}" if line.strip() else ">" for line in entry.prompt.strip().splitlines()]
             lines.append("")
         lines += [entry.text.strip(), ""]
-    return ExportFile(f"plc-reflections-{stamp}.md", "\n".join(lines).encode("utf-8"), len(entries))
+    return ExportFile(export_filename(fmt, now), "\n".join(lines).encode("utf-8"), len(entries))

@@ -29,6 +29,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.jobs.heartbeat import Heartbeat
 from bot.scheduler import jobs
 from bot.scheduler.dispatcher import DispatchReport, NoticeDispatcher, Sender, utcnow
 from bot.scheduler.pacing import Pacer
@@ -74,6 +75,7 @@ class SchedulerRuntime:
     scheduler: BaseScheduler | None = None
     changes_seen_at: datetime = field(default_factory=utcnow)
     owns_db: bool = False
+    heartbeat: Heartbeat | None = None
     _stopping: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
     _idle: threading.Condition = field(default_factory=threading.Condition, init=False, repr=False)
     _active_jobs: int = field(default=0, init=False, repr=False)
@@ -251,6 +253,7 @@ def start_background(
     scheduler = create_scheduler(runtime, blocking=False)
     assert isinstance(scheduler, BackgroundScheduler)
     count = runtime.plan_all()
+    runtime.heartbeat = Heartbeat(plc_app.services.db, "scheduler").start()  # for /healthz
     scheduler.start()
     _dispatch_now(scheduler)
     logger.info("scheduler started in the background: %d schedules planned", count)
@@ -262,6 +265,8 @@ def stop_background(scheduler: BaseScheduler, timeout: float = 30.0) -> None:
     runtime = jobs.current()
     runtime.stop(timeout)
     runtime.wait_idle(timeout)
+    if runtime.heartbeat is not None:
+        runtime.heartbeat.stop()
     jobs.install(None)
 
 
@@ -280,11 +285,13 @@ def run_scheduler(settings: Settings, senders: SendersFactory | None = None) -> 
     count = runtime.plan_all()
     _stop_on_signals(runtime)
     _dispatch_now(scheduler)
+    heartbeat = Heartbeat(plc_app.services.db, "scheduler").start()  # for /healthz
     logger.info("scheduler started: %d schedules planned", count)
     try:
         scheduler.start()  # blocks until shut down
     finally:
         runtime.wait_idle(30)
+        heartbeat.stop()
         jobs.install(None)
         runtime.close()
     logger.info("scheduler stopped")

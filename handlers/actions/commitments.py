@@ -13,7 +13,7 @@ from bot.services import Services
 from bot.teams import TeamProfile
 from handlers.actions import payload
 from handlers.commitment_flow import owned_commitment, show_answer
-from handlers.home_flow import publish_home
+from handlers.jobs.home import request_home
 from handlers.render.commitments import (
     COMMIT_ACTION,
     DONE_ACTION,
@@ -101,4 +101,4 @@ def register(app: App, services: Services) -> None:
                         if what == MENU_MORE_TIME else drop_modal(texts, commitment, "", "", from_home=True))
                 client.views_open(trigger_id=body.get("trigger_id") or "", view=view)
                 return
-        publish_home(client, services, workspace_id, user_id)
+        request_home(services, workspace_id, user_id)

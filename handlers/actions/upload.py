@@ -1,19 +1,17 @@
 """Which assessment of a gradebook to read: the menu of the question and its "Read this one" button.
 
-`process_upload` asks with an ephemeral message when a file holds several assessments; the button
-carries the file's id, the assessment's name and date, so the upload runs again with the choice.
+The upload job asks with an ephemeral message when a file holds several assessments; the button
+carries the file's id, the assessment's name and date, so the upload is queued again with the choice.
 """
 
 from __future__ import annotations
 
-import logging
-
 from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
+from bot.jobs.queue import JobRefused
 from bot.services import Services
 from handlers.actions import payload
+from handlers.jobs.upload import enqueue_upload, file_request
 from handlers.render.assessments import (
     CHOOSE_COLUMN_ACTION,
     READ_COLUMN_ACTION,
@@ -21,11 +19,6 @@ from handlers.render.assessments import (
     chosen_draft,
     read_redo,
 )
-from handlers.views.upload import process_upload
-
-logger = logging.getLogger(__name__)
-
-
 
 
 def register(app: App, services: Services) -> None:
@@ -34,7 +27,7 @@ def register(app: App, services: Services) -> None:
         ack()  # Slack reports every choice in the menu; the button reads it from the message's state
 
     @app.action(READ_COLUMN_ACTION)
-    def read_chosen_column(ack: Ack, body: dict, client: WebClient, context: dict, respond: Respond) -> None:
+    def read_chosen_column(ack: Ack, body: dict, context: dict, respond: Respond) -> None:
         ack()
         team = services.teams.find(context.get("team_id") or "", payload.channel_id(body))
         redo = read_redo(payload.action_value(body))
@@ -45,14 +38,14 @@ def register(app: App, services: Services) -> None:
         if choice is None:
             respond(text=texts.t("upload.choose.pick_first"), response_type="ephemeral", replace_original=False)
             return
-        respond(delete_original=True)  # the question is answered: it cannot be pressed twice
-        try:
-            file = client.files_info(file=redo.file_id).get("file")
-        except SlackApiError as error:
-            logger.warning("files.info failed: %s", error.response.get("error"))
-            file = None
-        if not isinstance(file, dict):
-            respond(text=texts.t("upload.choose.file_gone"), response_type="ephemeral", replace_original=False)
-            return
         user_id = context.get("user_id") or (body.get("user") or {}).get("id") or ""
-        process_upload(client, services, team, user_id, chosen_draft(redo, file, choice))
+        # The job asks files.info for the file's address: it knows only its id.
+        draft = chosen_draft(redo, {"id": redo.file_id}, choice)
+        request = file_request(team, user_id, {"id": redo.file_id}, draft.name,
+                               draft.taken_on, draft.column, draft.column_index, draft.covers)
+        try:
+            enqueue_upload(services, team, request)
+        except JobRefused:
+            respond(text=texts.t("jobs.refused"), response_type="ephemeral", replace_original=False)
+            return
+        respond(delete_original=True)  # the question is answered: it cannot be pressed twice

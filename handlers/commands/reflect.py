@@ -12,11 +12,11 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from slack_sdk.errors import SlackApiError
-
 from bot.i18n import Catalog
-from bot.reflections.export import FORMAT_WORDS, export_log
+from bot.jobs.queue import JobRefused
+from bot.reflections.export import FORMAT_WORDS, export_filename
 from handlers.commands.context import CommandContext
+from handlers.jobs.exports import REFLECTION_EXPORT
 from handlers.reflection_flow import open_form, remove_posted
 from handlers.render.reflections import delete_confirm_blocks, log_blocks
 
@@ -79,19 +79,14 @@ def _export(ctx: CommandContext, word: str) -> None:
     if not entries:
         ctx.ack(text=texts.t("reflections.log.none"), response_type="ephemeral")
         return
-    now = datetime.now(UTC)
-    exported = export_log(entries, texts, fmt, now)
-    ctx.ack(text=texts.t("reflections.export.sent", count=exported.count, filename=exported.filename),
-            response_type="ephemeral")
-    try:
-        # `channels` takes user ids: the file goes to the app's direct messages with the member only.
-        ctx.client.files_upload_v2(channels=[ctx.user_id], content=exported.content, filename=exported.filename,
-                                   title=exported.filename,
-                                   initial_comment=texts.t("reflections.export.comment", count=exported.count,
-                                                           date=texts.date(now.date())))
-    except SlackApiError as error:
-        logger.warning("files_upload_v2 failed: %s", error.response.get("error"))
-        ctx.respond(text=texts.t("reflections.export.failed"), response_type="ephemeral")
+    filename = export_filename(fmt, datetime.now(UTC))
+    try:  # the file is built and sent by a job (handlers/jobs/exports.py)
+        ctx.services.jobs.enqueue(REFLECTION_EXPORT, {"format": fmt, "language": texts.language},
+                                  workspace_id=ctx.workspace_id, user_id=ctx.user_id)
+    except JobRefused:
+        ctx.ack(text=texts.t("jobs.refused"), response_type="ephemeral")
+        return
+    ctx.ack(text=texts.t("reflections.export.sent", count=len(entries), filename=filename), response_type="ephemeral")
 
 
 def _delete(ctx: CommandContext, rest: str) -> None:

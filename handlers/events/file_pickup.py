@@ -17,14 +17,15 @@ from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.assessments.service import NAME_LIMIT
 from bot.i18n import catalog
+from bot.jobs.queue import JobRefused
 from bot.services import Services
 from bot.settings import SUPPORTED_LANGUAGES
-from handlers.render.assessments import FILETYPES, UploadDraft
-from handlers.views.upload import process_upload
+from handlers.jobs.upload import enqueue_upload, file_request
+from handlers.render.assessments import FILETYPES
+from handlers.slack_calls import call_or_log
 
 logger = logging.getLogger(__name__)
 KEYWORDS_KEY = "upload.pickup.keywords"
@@ -84,26 +85,18 @@ def register(app: App, services: Services) -> None:
         return services.teams.find(context.get("team_id") or "", str(channel)) is not None
 
     @app.event("message", matchers=[is_assessment_share])
-    def pick_up_shared_file(event: dict, client: WebClient, context: dict) -> None:
+    def pick_up_shared_file(event: dict, context: dict, client: WebClient) -> None:
         team = services.teams.find(context.get("team_id") or "", event["channel"])
         file = _first_file(event)
         if team is None or file is None:
             return
-        if not (file.get("url_private_download") or file.get("url_private")):
-            file = _file_info(client, file) or file  # Slack Connect: "file_access": "check_file_info"
-        draft = UploadDraft(file=file, name=assessment_name(event["text"], file),
-                            taken_on=datetime.now(team.zone).date(), column=None)
-        if draft.name:
-            process_upload(client, services, team, event["user"], draft)
-
-
-def _file_info(client: WebClient, file: dict[str, Any]) -> dict[str, Any] | None:
-    file_id = file.get("id")
-    if not isinstance(file_id, str) or not file_id:
-        return None
-    try:
-        found = client.files_info(file=file_id).get("file")
-    except SlackApiError as error:
-        logger.warning("files.info failed: %s", error.response.get("error"))
-        return None
-    return found if isinstance(found, dict) else None
+        name = assessment_name(event["text"], file)
+        if not name:
+            return
+        # Without an address (Slack Connect: "file_access": "check_file_info") the job asks files.info.
+        request = file_request(team, event["user"], file, name, datetime.now(team.zone).date())
+        try:
+            enqueue_upload(services, team, request)
+        except JobRefused:  # Slack had its ack already: say so, rather than lose the file silently
+            call_or_log("chat.postEphemeral", client.chat_postEphemeral, channel=team.channel_id, user=event["user"],
+                        text=services.catalog_for(team).t("jobs.refused"))

@@ -6,7 +6,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.services import Services
-from handlers.home_flow import publish_home
+from handlers.jobs.home import request_home
 
 
 def register(app: App, services: Services) -> None:
@@ -15,4 +15,4 @@ def register(app: App, services: Services) -> None:
         user_id = event.get("user")
         if event.get("tab", "home") != "home" or not isinstance(user_id, str) or not user_id:
             return  # the Messages tab needs nothing from us
-        publish_home(client, services, context.get("team_id") or "", user_id)
+        request_home(services, context.get("team_id") or "", user_id)

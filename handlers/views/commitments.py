@@ -10,7 +10,7 @@ from bot.services import Services
 from bot.teams import TeamProfile
 from handlers.commitment_flow import announce, owned_commitment, show_answer
 from handlers.form_state import date_value, entry, view_values
-from handlers.home_flow import publish_home
+from handlers.jobs.home import request_home
 from handlers.render.commitments import (
     DROP_CALLBACK,
     DUE_BLOCK,
@@ -76,7 +76,7 @@ def register(app: App, services: Services) -> None:
         if change is not None:
             show_answer(client, services, team, change, meta.get("channel_id", ""), meta.get("ts", ""))
         if meta.get("home"):
-            publish_home(client, services, context.get("team_id") or "", context.get("user_id") or "")
+            request_home(services, context.get("team_id") or "", context.get("user_id") or "")
 
     @app.view(MORE_TIME_CALLBACK)
     def submit_more_time(ack: Ack, view: dict, client: WebClient, context: dict) -> None:

@@ -95,7 +95,7 @@ def gunicorn_app(tmp_path: Path, emulator: SlackEmulator, workers: int = 2, thre
             try:
                 if requests.get(f"{url}/healthz", timeout=1).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or a worker still loading the app
                 pass
             assert process.poll() is None, "the server exited"
             assert time.monotonic() < deadline, "the server did not start"

@@ -23,7 +23,12 @@ def command_body(text: str = "help") -> str:
 def test_healthz(running_app: RunningApp) -> None:
     reply = requests.get(f"{running_app.url}/healthz", timeout=5)
     assert reply.status_code == 200
-    assert reply.json() == {"status": "ok"}
+    body = reply.json()
+    assert body["status"] == "ok"
+    # The embedded default runs its jobs in this process, whose worker threads beat a heartbeat.
+    assert body["queue"]["mode"] == "in-process"
+    assert 0 <= body["queue"]["newest_worker_beat_seconds"] < 10
+    assert body["scheduler"] == {"newest_beat_seconds": None}  # no scheduler in this test
 
 
 def test_unsigned_request_is_401(running_app: RunningApp) -> None:

@@ -204,12 +204,40 @@ def test_a_file_over_the_size_limit_is_refused_without_downloading(running_app: 
     assert result_rows(running_app) == 0
 
 
-def test_a_failed_download_is_explained_and_nothing_is_stored(running_app: RunningApp) -> None:
+def test_a_file_the_host_refuses_for_good_is_explained_and_nothing_is_stored(running_app: RunningApp) -> None:
     register_team(running_app)
-    running_app.emulator.fail_next("file_download", status=500)
+    running_app.emulator.fail_next("file_download", status=404)
     upload(running_app, FACILITATOR, MARIA_CSV, filename="maria.csv")
     message = wait_until(lambda: next((m["text"] for m in ephemerals(running_app, FACILITATOR)), None))
-    assert "maria.csv" in message
+    assert "maria.csv" in message and "could not fetch" in message.lower()
+    assert len(running_app.emulator.calls_to("file_download")) == 1  # refused for good: not tried again
     assert result_rows(running_app) == 0
     with running_app.plc.services.db.session() as session:
         assert session.scalar(select(func.count()).select_from(Assessment)) == 0
+
+
+def test_a_download_that_fails_once_is_tried_again_and_shared_once(running_app: RunningApp) -> None:
+    register_team(running_app)
+    running_app.emulator.fail_next("file_download", status=500)
+    upload(running_app, FACILITATOR, MARIA_CSV, filename="maria.csv")
+    summary_after(running_app, 0)
+    wait_for_dms(running_app, 1)
+    running_app.plc.services.jobs.join()
+    assert len(running_app.emulator.calls_to("file_download")) == 2
+    assert len([m for m in channel_posts(running_app) if NAME in m["text"]]) == 1
+    assert len(running_app.emulator.calls_to("files.completeUploadExternal")) == 1
+    assert result_rows(running_app) == 6
+
+
+def test_a_download_that_keeps_failing_is_given_up_and_the_uploader_told(running_app: RunningApp) -> None:
+    register_team(running_app)
+    retries = running_app.plc.settings.job_retries
+    running_app.emulator.fail_next("file_download", status=503, times=retries + 1)
+    upload(running_app, FACILITATOR, MARIA_CSV, filename="maria.csv")
+    message = wait_until(lambda: next((m["text"] for m in ephemerals(running_app, FACILITATOR)), None), timeout=20)
+    assert "maria.csv" in message and "please try again" in message.lower()
+    assert "did not answer in time" in message  # the reason, in the team's words
+    running_app.plc.services.jobs.join()
+    assert len(running_app.emulator.calls_to("file_download")) == retries + 1
+    assert result_rows(running_app) == 0
+    assert not [m for m in channel_posts(running_app) if NAME in m["text"]]

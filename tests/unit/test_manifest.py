@@ -82,6 +82,9 @@ def test_every_registered_command_and_event_is_declared(registered: dict[str, li
         assert manifest["settings"]["interactivity"]["is_enabled"] is True
 
 
+NOT_METHODS = {"token", "base_url", "timeout", "retry_handlers"}  # attributes of WebClient, not API calls
+
+
 def called_methods() -> set[str]:
     methods: set[str] = set()
     for folder in ("bot", "handlers"):
@@ -89,9 +92,15 @@ def called_methods() -> set[str]:
             if "devtools" in path.parts:
                 continue
             for node in ast.walk(ast.parse(path.read_text())):
-                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                        and isinstance(node.func.value, ast.Name) and node.func.value.id == "client"):
-                    methods.add(node.func.attr)
+                # client.chat_postMessage(...) and call_or_log("...", client.chat_postMessage, ...) alike
+                if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                        and node.value.id in ("client", "self.client") and not node.attr.startswith("_")
+                        and node.attr not in NOT_METHODS):
+                    methods.add(node.attr)
+                if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Attribute)
+                        and node.value.attr == "client" and isinstance(node.value.value, ast.Name)
+                        and node.value.value.id == "self" and node.attr not in NOT_METHODS):
+                    methods.add(node.attr)
     return methods
 
 
