@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -52,6 +52,8 @@ class Settings:
     default_language: str = "en"
     log_level: str = "INFO"
     max_upload_bytes: int = 20 * 1024 * 1024
+    # PLC_ENCRYPTION_KEY: Fernet keys, the first encrypts and all decrypt; never in a repr or a log line.
+    encryption_keys: tuple[str, ...] = field(default=(), repr=False)
 
     @property
     def oauth_enabled(self) -> bool:
@@ -115,6 +117,14 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
         missing = "SLACK_CLIENT_SECRET" if client_id else "SLACK_CLIENT_ID"
         problems.append(Problem("settings.not_set", missing))
 
+    from storage.crypto import invalid_key_positions, parse_keys  # here, not at the top, as make_url below
+
+    encryption_keys = parse_keys(get("PLC_ENCRYPTION_KEY"))
+    for position in invalid_key_positions(encryption_keys):
+        problems.append(Problem("settings.bad_encryption_key", "PLC_ENCRYPTION_KEY", str(position)))
+    if client_id and client_secret and not encryption_keys:
+        problems.append(Problem("settings.needs_encryption_key", "PLC_ENCRYPTION_KEY"))
+
     api_url = get("SLACK_API_URL") or SLACK_API_URL
     if not api_url.startswith(("http://", "https://")):
         problems.append(Problem("settings.bad_url", "SLACK_API_URL", api_url))
@@ -172,6 +182,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
         default_language=language,
         log_level=log_level,
         max_upload_bytes=max_upload_bytes,
+        encryption_keys=encryption_keys,
     )
 
 
