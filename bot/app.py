@@ -14,17 +14,18 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
-from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
 import handlers
 from bot.jobs.health import Health
 from bot.services import Services
-from bot.settings import Settings
+from bot.settings import Problem, Settings, SettingsError
 from bot.web import SlackHttpGateway
 from handlers.commands.names import SUBCOMMANDS
 from storage import migrate
+from storage.crypto import Keyring
 from storage.db import Database
+from storage.installation_store import SealedInstallationStore
 
 # Every bot scope the code needs; manifest.yml requests exactly these (a test checks it).
 BOT_SCOPES = (
@@ -84,13 +85,14 @@ def slack_clients(bolt: App, client: WebClient) -> Callable[[str], WebClient]:
 
 
 def oauth_settings(settings: Settings, db: Database) -> OAuthSettings:
-    """Multi-workspace install flow; installations and states live in our own database."""
-    assert settings.slack_client_id and settings.slack_client_secret
+    """Multi-workspace install flow; installations (tokens encrypted) and states live in our own database."""
+    assert settings.slack_client_id and settings.slack_client_secret and settings.encryption_keys
     return OAuthSettings(
         client_id=settings.slack_client_id,
         client_secret=settings.slack_client_secret,
         scopes=list(BOT_SCOPES),
-        installation_store=SQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=db.engine),
+        installation_store=SealedInstallationStore(client_id=settings.slack_client_id, engine=db.engine,
+                                                   keyring=Keyring(settings.encryption_keys)),
         state_store=SQLAlchemyOAuthStateStore(expiration_seconds=600, engine=db.engine),
     )
 
@@ -101,9 +103,12 @@ def create_app(settings: Settings, *, apply_migrations: bool = True, run_jobs: b
     `run_jobs` starts job worker threads in this process; by default only in the embedded mode
     (no PLC_BROKER_URL), where nothing else would run them. `plc-bot worker` runs them otherwise.
     """
+    if settings.oauth_enabled and not settings.encryption_keys:
+        # load_settings reports this too; Settings built in code must not store tokens in plain text either.
+        raise SettingsError([Problem("settings.needs_encryption_key", "PLC_ENCRYPTION_KEY")], settings.default_language)
     db = Database(settings.database_url)
     if apply_migrations:
-        migrate.upgrade(db.engine)
+        migrate.upgrade(db.engine, encryption_keys=settings.encryption_keys)
     services = Services.build(settings, db)
     client = web_client(settings)
     bolt_logger = logging.getLogger("slack_bolt")

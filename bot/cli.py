@@ -1,4 +1,4 @@
-"""`plc-bot`: run the bot, migrate the database, print the manifest, or try it in a sandbox."""
+"""`plc-bot`: run the bot, migrate the database, manage its keys, print the manifest, or try it in a sandbox."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from bot.assessments.cli import add_analyze_parser, run_analyze
 from bot.focus.cli import add_focus_parser, run_focus
 from bot.i18n import Catalog, catalog
+from bot.keys.cli import add_keys_parser, new_key, rotate
 from bot.settings import SUPPORTED_LANGUAGES, Settings, SettingsError, configure_logging, load_settings
 
 EXIT_SETTINGS = 2
@@ -42,6 +43,8 @@ def build_parser(texts: Catalog) -> argparse.ArgumentParser:
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_commands.add_parser("upgrade", help=t("cli.db_upgrade"))
 
+    add_keys_parser(commands, texts)
+
     manifest = commands.add_parser("manifest", help=t("cli.manifest"))
     manifest.add_argument("--url", help=t("cli.manifest_url"))
 
@@ -69,7 +72,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     socket_mode = settings.socket_mode_available and not args.http
     settings.check_ready("socket" if socket_mode else "http")
     db = Database(settings.database_url)
-    migrate.upgrade(db.engine)
+    migrate.upgrade(db.engine, encryption_keys=settings.encryption_keys)
     db.dispose()
     if socket_mode:
         server.serve_socket_mode(settings, with_scheduler=not args.no_scheduler)
@@ -98,7 +101,7 @@ def _db_upgrade(texts: Catalog, settings: Settings) -> int:
     from storage.db import Database
 
     db = Database(settings.database_url)
-    migrate.upgrade(db.engine)
+    migrate.upgrade(db.engine, encryption_keys=settings.encryption_keys)
     print(texts.t("cli.db_upgraded", revision=migrate.current_revision(db.engine)))
     db.dispose()
     return 0
@@ -120,6 +123,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_analyze(args)
     if args.command == "focus":
         return run_focus(args)
+    if args.command == "keys" and args.keys_command == "new":
+        return new_key()
     if args.command == "sandbox":
         from bot.devtools.sandbox import run_sandbox
 
@@ -133,6 +138,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _scheduler(settings)
         if args.command == "worker":
             return _worker(args, settings)
+        if args.command == "keys":
+            return rotate(texts, settings)
         return _db_upgrade(texts, settings)
     except SettingsError as error:
         report_settings_error(error)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -58,6 +58,8 @@ class Settings:
     job_queue: str = "plc"  # the broker queue's name: one per deployment sharing a broker
     job_retries: int = 4  # tries after the first, with backoff from job_backoff_ms doubling up to 30 s
     job_backoff_ms: int = 1000
+    # PLC_ENCRYPTION_KEY: Fernet keys, the first encrypts and all decrypt; never in a repr or a log line.
+    encryption_keys: tuple[str, ...] = field(default=(), repr=False)
 
     @property
     def oauth_enabled(self) -> bool:
@@ -122,6 +124,14 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
     if bool(client_id) != bool(client_secret):
         missing = "SLACK_CLIENT_SECRET" if client_id else "SLACK_CLIENT_ID"
         problems.append(Problem("settings.not_set", missing))
+
+    from storage.crypto import invalid_key_positions, parse_keys  # here, not at the top, as make_url below
+
+    encryption_keys = parse_keys(get("PLC_ENCRYPTION_KEY"))
+    for position in invalid_key_positions(encryption_keys):
+        problems.append(Problem("settings.bad_encryption_key", "PLC_ENCRYPTION_KEY", str(position)))
+    if client_id and client_secret and not encryption_keys:
+        problems.append(Problem("settings.needs_encryption_key", "PLC_ENCRYPTION_KEY"))
 
     api_url = get("SLACK_API_URL") or SLACK_API_URL
     if not api_url.startswith(("http://", "https://")):
@@ -206,6 +216,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
         job_threads=job_threads,
         job_retries=job_retries,
         job_queue=job_queue,
+        encryption_keys=encryption_keys,
     )
 
 

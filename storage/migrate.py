@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -15,12 +17,21 @@ def alembic_config() -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the database of `engine` up to `revision` (default: the newest)."""
+def upgrade(engine: Engine, revision: str = "head", encryption_keys: Sequence[str] = ()) -> None:
+    """Bring the database of `engine` up to `revision` (default: the newest).
+
+    With `encryption_keys` (PLC_ENCRYPTION_KEY), Slack secrets stored as plain text are encrypted:
+    by revision 0006 the first time, and afterwards whatever an upgrade without a key left plain.
+    """
     config = alembic_config()
+    config.attributes["encryption_keys"] = tuple(encryption_keys)
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+        if encryption_keys and revision == "head":
+            from storage.crypto import Keyring, reseal_stored_secrets
+
+            reseal_stored_secrets(connection, Keyring(encryption_keys), rotate=False)
 
 
 def current_revision(engine: Engine) -> str | None:

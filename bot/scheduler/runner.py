@@ -105,7 +105,7 @@ class SchedulerRuntime:
         from storage import migrate
 
         db = Database(settings.database_url)
-        migrate.upgrade(db.engine)
+        migrate.upgrade(db.engine, encryption_keys=settings.encryption_keys)
         planner = NoticePlanner(db)
         dispatcher = NoticeDispatcher(db, senders, planner, pacer or Pacer())
         return cls(db=db, planner=planner, dispatcher=dispatcher, owns_db=True)

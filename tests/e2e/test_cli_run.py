@@ -63,6 +63,45 @@ def test_env_file_is_read_from_the_working_directory(tmp_path: Path) -> None:
     assert "LOG_LEVEL must be one of" in result.stderr
 
 
+@pytest.mark.parametrize(("language", "expected"), [
+    ("en", "PLC_ENCRYPTION_KEY is not set. With SLACK_CLIENT_ID and SLACK_CLIENT_SECRET"),
+    ("tr", "PLC_ENCRYPTION_KEY ayarlanmamış. SLACK_CLIENT_ID ve SLACK_CLIENT_SECRET ayarlıyken"),
+])
+def test_oauth_without_an_encryption_key_stops_start_up_with_exit_2(tmp_path: Path, language: str,
+                                                                     expected: str) -> None:
+    env = cli_env(SLACK_CLIENT_ID="1111.2222", SLACK_CLIENT_SECRET="client-secret", SLACK_SIGNING_SECRET="s",
+                  PLC_DEFAULT_LANGUAGE=language)
+    for command in (("run", "--http"), ("scheduler",), ("db", "upgrade")):
+        result = plc_bot(*command, env=env, cwd=tmp_path)
+        assert result.returncode == 2, command
+        assert expected in result.stderr and "plc-bot keys new" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert not (tmp_path / "data").exists()  # no database was created, let alone written
+
+
+def test_an_invalid_encryption_key_is_a_settings_error(tmp_path: Path) -> None:
+    env = cli_env(SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s", PLC_ENCRYPTION_KEY="hunter2")
+    result = plc_bot("run", "--http", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "PLC_ENCRYPTION_KEY: key 1 of the list is not a Fernet key" in result.stderr
+    assert "hunter2" not in result.stderr  # a key, even a wrong one, is never printed
+
+
+def test_keys_new_prints_a_key_the_settings_accept_and_rotate_needs_one(tmp_path: Path) -> None:
+    from bot.settings import load_settings
+
+    first = plc_bot("keys", "new", env=cli_env(), cwd=tmp_path)
+    second = plc_bot("keys", "new", env=cli_env(), cwd=tmp_path)
+    assert first.returncode == 0 and second.returncode == 0
+    keys = first.stdout.strip(), second.stdout.strip()
+    assert keys[0] != keys[1]
+    settings = load_settings({"PLC_ENCRYPTION_KEY": ",".join(keys)}, env_file=None)
+    assert settings.encryption_keys == keys
+    result = plc_bot("keys", "rotate", env=cli_env(), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "PLC_ENCRYPTION_KEY is not set" in result.stderr
+
+
 def test_db_upgrade_and_manifest(tmp_path: Path) -> None:
     result = plc_bot("db", "upgrade", env=cli_env(), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
