@@ -19,12 +19,12 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
+from bot.devtools.deployment import Server, Topology, wait_until
 from bot.devtools.slack_emulator import SlackEmulator
 from bot.devtools.slack_requests import values_for
 from storage.models import AssessmentResult, Job, ProcessHeartbeat
 from tests.conftest import postgres_schema_url
 from tests.e2e.helpers import CHANNEL, FACILITATOR, register_team
-from tests.production.topology import Server, Topology, wait_until
 
 PG = os.environ.get("PLC_TEST_DATABASE_URL")
 BROKER = os.environ.get("PLC_TEST_BROKER_URL")

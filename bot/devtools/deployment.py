@@ -1,5 +1,7 @@
 """A production deployment on this machine: web servers, job workers and schedulers as real processes.
 
+Used by the fault tests (tests/production) and the load benchmarks (bench/).
+
 Every process is started as the README's production section starts it (`plc-bot run --http
 --no-scheduler`, `plc-bot worker`, `plc-bot scheduler`), on one PostgreSQL schema and one broker
 queue of its own, calling the Slack emulator of the test. Processes can be stopped with SIGTERM or
