@@ -13,6 +13,7 @@ from gunicorn.app.base import BaseApplication
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
+JOB_STOP_SECONDS = 20.0
 
 
 class GunicornServer(BaseApplication):  # type: ignore[misc]
@@ -33,7 +34,9 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
             "threads": threads,
             "worker_class": "gthread",
             "timeout": 30,
-            "graceful_timeout": 10,
+            # SIGTERM: stop accepting, finish requests under way; in the embedded mode also the jobs
+            # under way in the worker (up to JOB_STOP_SECONDS), the rest are sent again at the next start.
+            "graceful_timeout": int(JOB_STOP_SECONDS) + 10,
             "keepalive": 5,
             "accesslog": None,
             "errorlog": "-",
@@ -44,6 +47,7 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
     def load_config(self) -> None:
         for key, value in self.options.items():
             self.cfg.set(key, value)
+        self.cfg.set("worker_exit", lambda _arbiter, _worker: self._close_app())
         if self.with_scheduler:
             self.cfg.set("on_starting", lambda _arbiter: self._start_scheduler())
             self.cfg.set("on_exit", lambda _arbiter: self._stop_scheduler())
@@ -65,7 +69,15 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
     def load(self) -> Any:
         from bot.app import create_app
 
-        return create_app(self.settings, apply_migrations=False).wsgi
+        self.plc = create_app(self.settings, apply_migrations=False)
+        return self.plc.wsgi
+
+    def _close_app(self) -> None:
+        """In a worker that is exiting: stop its job threads (embedded mode) and close its database pool."""
+        plc = getattr(self, "plc", None)
+        if plc is not None:
+            plc.services.jobs.stop_worker(JOB_STOP_SECONDS)
+            plc.close()
 
 
 def serve_http(settings: Settings, host: str, port: int, workers: int, threads: int,
@@ -92,3 +104,5 @@ def serve_socket_mode(settings: Settings, with_scheduler: bool = True) -> None:
             from bot.scheduler.runner import stop_background
 
             stop_background(scheduler)  # hands a claimed batch back to the outbox
+        plc.services.jobs.stop_worker(JOB_STOP_SECONDS)  # embedded mode: jobs under way may finish
+        plc.close()

@@ -91,6 +91,8 @@ class Topology:
         env.update(PYTHONPATH=str(ROOT), SLACK_BOT_TOKEN=self.emulator.bot_token, SLACK_SIGNING_SECRET=SECRET,
                    SLACK_API_URL=self.emulator.api_url, DATABASE_URL=self.database_url,
                    PLC_BROKER_URL=self.broker_url, PLC_JOB_QUEUE=self.queue, LOG_LEVEL="INFO", **extra)
+        if not self.broker_url:  # the embedded default: jobs run inside `plc-bot run`
+            del env["PLC_BROKER_URL"]
         return env
 
     def _start(self, name: str, args: list[str], **extra: str) -> tuple[subprocess.Popen[bytes], Path]:

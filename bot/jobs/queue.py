@@ -35,6 +35,7 @@ from storage.models import Job
 logger = logging.getLogger(__name__)
 QUEUE = "plc"
 DEAD_ACTOR = "plc.job_dead"
+RECOVER_SECONDS = 15.0  # embedded mode: how often open jobs of dead processes are looked for
 
 
 class JobRefused(Exception):
@@ -140,6 +141,8 @@ class JobQueue:
         self._actors: dict[str, dramatiq.Actor[..., Any]] = {}
         self._worker: dramatiq.Worker | None = None
         self._heartbeat: Heartbeat | None = None
+        self._recovery: threading.Thread | None = None
+        self._stop_recovery = threading.Event()
         self._dead_actor = dramatiq.Actor(self._dead, broker=self.broker, actor_name=DEAD_ACTOR,
                                           queue_name=self.queue_name, priority=0, options={"max_retries": 3})
 
@@ -236,11 +239,27 @@ class JobQueue:
         self._worker = dramatiq.Worker(self.broker, worker_threads=threads, worker_timeout=100)
         self._worker.start()
         if self.in_process:
-            self.recover_abandoned()
+            self._stop_recovery.clear()
+            self._recovery = threading.Thread(target=self._recover_every, name="plc-job-recovery", daemon=True)
+            self._recovery.start()
+
+    def _recover_every(self) -> None:
+        """Embedded mode: look for jobs of dead processes now, then every RECOVER_SECONDS."""
+        while True:
+            try:
+                self.recover_abandoned()
+            except Exception:  # noqa: BLE001 - the next round tries again
+                logger.warning("looking for abandoned jobs failed", exc_info=True)
+            if self._stop_recovery.wait(RECOVER_SECONDS):
+                return
 
     def stop_worker(self, timeout_seconds: float = 30.0) -> None:
         """Stop taking jobs, let running ones finish for up to `timeout_seconds`, hand back the rest."""
         worker, self._worker = self._worker, None
+        self._stop_recovery.set()
+        if self._recovery is not None:
+            self._recovery.join(timeout=5)
+            self._recovery = None
         if worker is not None:
             worker.stop(timeout=int(timeout_seconds * 1000))
         if self._heartbeat is not None:
