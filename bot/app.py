@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from slack_bolt import App
@@ -27,6 +28,7 @@ from storage.crypto import Keyring
 from storage.db import Database
 from storage.installation_store import SealedInstallationStore
 
+LISTENER_THREADS = 32
 # Every bot scope the code needs; manifest.yml requests exactly these (a test checks it).
 BOT_SCOPES = (
     "commands",
@@ -50,9 +52,12 @@ class PlcApp:
     bolt: App
     services: Services
     wsgi: SlackHttpGateway
+    listeners: ThreadPoolExecutor
+    client_for: Callable[[str], WebClient]  # a workspace's Web API client, outside a Bolt listener
 
     def close(self) -> None:
         self.services.jobs.stop_worker()
+        self.listeners.shutdown(wait=False)
         self.services.db.dispose()
 
 
@@ -70,16 +75,20 @@ def web_client(settings: Settings) -> WebClient:
     )
 
 
-def slack_clients(bolt: App, client: WebClient) -> Callable[[str], WebClient]:
-    """The Web API client of a workspace, for jobs (which have no Bolt context to take it from)."""
+def slack_clients(settings: Settings, bolt: App) -> Callable[[str], WebClient]:
+    """The Web API client of a workspace (its own bot token when installed through OAuth), for the jobs and
+    the scheduler, which have no Bolt context to take it from."""
     store = bolt.installation_store
-    if store is None:
-        return lambda _workspace_id: client
+    if not settings.oauth_enabled or store is None:
+        return lambda _workspace_id: bolt.client
 
     def client_for(workspace_id: str) -> WebClient:
         bot = store.find_bot(enterprise_id=None, team_id=workspace_id or None)
-        return WebClient(token=bot.bot_token if bot else None, base_url=client.base_url, timeout=client.timeout,
-                         retry_handlers=client.retry_handlers)
+        if bot is None:
+            raise RuntimeError(f"no installation for workspace {workspace_id}")
+        client = web_client(settings)
+        client.token = bot.bot_token
+        return client
 
     return client_for
 
@@ -115,6 +124,10 @@ def create_app(settings: Settings, *, apply_migrations: bool = True, run_jobs: b
     if bolt_logger.level == logging.NOTSET:
         # Bolt formats debug messages (with request bodies) whenever its logger's level is unset.
         bolt_logger.setLevel(logging.WARNING)
+    # Bolt runs each listener on this pool and answers Slack once the listener acks. Its default is 5
+    # threads: a few listeners waiting on a slow Slack call after their ack would hold back every ack.
+    # Slow work is a job; the pool only has to outnumber the quick calls that listeners still make.
+    listeners = ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="plc-listener")
     if settings.oauth_enabled:
         client.token = None
         bolt = App(
@@ -122,17 +135,20 @@ def create_app(settings: Settings, *, apply_migrations: bool = True, run_jobs: b
             client=client,
             oauth_settings=oauth_settings(settings, db),
             logger=bolt_logger,
+            listener_executor=listeners,
         )
     else:
         bolt = App(
             signing_secret=settings.slack_signing_secret,
             client=client,
             logger=bolt_logger,
+            listener_executor=listeners,
             # auth.test at start-up would make every worker depend on Slack being reachable.
             token_verification_enabled=False,
         )
     handlers.register_all(bolt, services)
-    handlers.register_jobs(services.jobs, services, slack_clients(bolt, client))
+    client_for = slack_clients(settings, bolt)
+    handlers.register_jobs(services.jobs, services, client_for)
     if run_jobs if run_jobs is not None else services.jobs.in_process:
         services.jobs.start_worker(settings.job_threads)
 
@@ -142,4 +158,5 @@ def create_app(settings: Settings, *, apply_migrations: bool = True, run_jobs: b
 
     gateway = SlackHttpGateway(bolt, db, settings.slack_signing_secret, SUBCOMMANDS,
                                health=Health(db, services.jobs))
-    return PlcApp(settings=settings, bolt=bolt, services=services, wsgi=gateway)
+    return PlcApp(settings=settings, bolt=bolt, services=services, wsgi=gateway, listeners=listeners,
+                  client_for=client_for)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 
 from slack_sdk import WebClient
@@ -40,7 +41,8 @@ def owned_commitment(services: Services, commitment_id: str, user_id: str,
 
 
 def announce(client: WebClient, services: Services, team: TeamProfile, commitment: CommitmentView) -> None:
-    post_to_team(client, services, team, text=announced_text(services.catalog_for(team), commitment))
+    post_to_team(client, services, team, raise_transient=True,
+                 text=announced_text(services.catalog_for(team), commitment))
 
 
 def send_reminder(client: WebClient, services: Services, team: TeamProfile,
@@ -52,9 +54,9 @@ def send_reminder(client: WebClient, services: Services, team: TeamProfile,
 
 
 def show_answer(client: WebClient, services: Services, team: TeamProfile, change: Change, channel_id: str,
-                message_ts: str) -> None:
+                message_ts: str, once: Callable[[str, Callable[[], object]], object] | None = None) -> None:
     """Replace the reminder's buttons by what was answered (so it cannot be answered twice); tell the
-    team when the commitment was closed."""
+    team when the commitment was closed (through `once`, in a job)."""
     texts = services.catalog_for(team)
     text = answered_text(texts, change.commitment, change.changed)
     if channel_id and message_ts:
@@ -63,7 +65,12 @@ def show_answer(client: WebClient, services: Services, team: TeamProfile, change
         except SlackApiError as error:
             logger.warning("chat.update of a commitment reminder failed: %s", error.response.get("error"))
     if change.changed and not change.commitment.is_open:
-        post_to_team(client, services, team, text=closed_in_channel_text(texts, change.commitment))
+        notice = closed_in_channel_text(texts, change.commitment)
+        post = lambda: post_to_team(client, services, team, raise_transient=True, text=notice)  # noqa: E731
+        if once is None:
+            post()
+        else:
+            once("closed_notice", post)
 
 
 def review_section(services: Services, team: TeamProfile, starts_at: datetime,

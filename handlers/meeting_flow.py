@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 
 from slack_sdk import WebClient
@@ -52,6 +53,14 @@ def open_meeting(client: WebClient, services: Services, team: TeamProfile, start
     return services.meetings.get(meeting.id) or meeting
 
 
+Once = Callable[[str, Callable[[], object]], object]
+
+
+def at_once(_name: str, effect: Callable[[], object]) -> object:
+    """Run an effect now (outside a job, where there is no second delivery to guard against)."""
+    return effect()
+
+
 def announce_item(client: WebClient, services: Services, team: TeamProfile, meeting: MeetingView,
                   first: bool) -> None:
     texts = services.catalog_for(team)
@@ -59,14 +68,17 @@ def announce_item(client: WebClient, services: Services, team: TeamProfile, meet
     if item is None or not meeting.message_ts:
         return
     key = "meeting.started" if first else "meeting.moved"
-    post_in_channel(client, team.channel_id, thread_ts=meeting.message_ts,
+    post_in_channel(client, team.channel_id, thread_ts=meeting.message_ts, raise_transient=True,
                     text=texts.t(key, title=item.title, minutes=item.minutes, prompt=item.prompt))
 
 
-def close_meeting(client: WebClient, services: Services, team: TeamProfile, meeting_id: int,
-                  by_time: bool = False) -> bool:
-    """End the meeting, update its message and post the minutes in its thread (once)."""
-    minutes = services.meetings.end(meeting_id)
+def post_minutes(client: WebClient, services: Services, team: TeamProfile, meeting_id: int,
+                 by_time: bool = False, once: Once = at_once) -> bool:
+    """Update an ended meeting's message and post its minutes and reflection prompts in its thread.
+
+    `once` makes each post happen once when a job runs this again after a crash.
+    """
+    minutes = services.meetings.minutes(meeting_id)
     meeting = services.meetings.get(meeting_id)
     if minutes is None or meeting is None:
         return False
@@ -74,10 +86,20 @@ def close_meeting(client: WebClient, services: Services, team: TeamProfile, meet
     texts = services.catalog_for(team)
     thread = {"thread_ts": meeting.message_ts} if meeting.message_ts else {}
     if by_time:
-        post_in_channel(client, team.channel_id, text=texts.t("meeting.ended_by_time"), **thread)
-    post_in_channel(client, team.channel_id,
-                    text=texts.t("meeting.minutes_header", team=team.name,
-                                 when=when(texts, meeting.starts_at, team.timezone)),
-                    blocks=minutes_blocks(texts, team, meeting, minutes), **thread)
-    post_prompts(client, services, team, meeting)  # reflection questions and a Reflect button, in the thread
+        once("ended_by_time", lambda: post_in_channel(client, team.channel_id, raise_transient=True,
+                                                      text=texts.t("meeting.ended_by_time"), **thread))
+    once("minutes", lambda: post_in_channel(
+        client, team.channel_id, raise_transient=True,
+        text=texts.t("meeting.minutes_header", team=team.name, when=when(texts, meeting.starts_at, team.timezone)),
+        blocks=minutes_blocks(texts, team, meeting, minutes), **thread))
+    # Reflection questions and a Reflect button, in the thread.
+    once("reflection_prompts", lambda: post_prompts(client, services, team, meeting))
     return True
+
+
+def close_meeting(client: WebClient, services: Services, team: TeamProfile, meeting_id: int,
+                  by_time: bool = False) -> bool:
+    """End the meeting, update its message and post the minutes in its thread (once)."""
+    if services.meetings.end(meeting_id) is None:
+        return False
+    return post_minutes(client, services, team, meeting_id, by_time)

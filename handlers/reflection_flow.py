@@ -26,7 +26,8 @@ def post_prompts(client: WebClient, services: Services, team: TeamProfile, meeti
     if not meeting.message_ts:
         return
     texts = services.catalog_for(team)
-    post_in_channel(client, team.channel_id, thread_ts=meeting.message_ts, text=texts.t("reflections.thread.text"),
+    post_in_channel(client, team.channel_id, thread_ts=meeting.message_ts, raise_transient=True,
+                    text=texts.t("reflections.thread.text"),
                     blocks=thread_prompt_blocks(texts, prompts_for(meeting.protocol, team.language), meeting.id))
 
 

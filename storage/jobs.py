@@ -51,6 +51,9 @@ class JobRepository:
             .values(worker_id=to_worker, state="queued", updated_at=now))
         return (result.rowcount or 0) == 1
 
+    def recent(self, limit: int) -> list[Job]:
+        return list(self.session.scalars(select(Job).order_by(Job.created_at.desc()).limit(limit)))
+
     def count_by_state(self) -> dict[str, int]:
         from sqlalchemy import func
 

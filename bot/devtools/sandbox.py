@@ -681,6 +681,8 @@ class Sandbox:
             self.open_home()
         elif name == "calls":
             self.list_calls()
+        elif name == "jobs":
+            self.list_jobs()
         elif name == "due":
             self.list_due()
         elif name == "fire":
@@ -1007,6 +1009,19 @@ class Sandbox:
             details = " ".join(f"{key}={call.args[key]}" for key in ("channel", "user", "user_id", "view_id", "ts")
                                if isinstance(call.args.get(key), str) and call.args.get(key))
             self.say(f"  {number:>3}. {call.method:<32} {status}  {self.style.dim(details)}".rstrip())
+
+    def list_jobs(self) -> None:
+        """The bot's latest jobs (slow work done after the ack) and how far each got."""
+        jobs = self.plc.services.jobs.recent(20) if self.plc else []
+        if not jobs:
+            self.say(self.t("sandbox.jobs.none"))
+            return
+        self.say(self.t("sandbox.jobs.header", count=len(jobs)))
+        for job in reversed(jobs):
+            state = self.t(f"sandbox.jobs.states.{job.state}")
+            line = self.t("sandbox.jobs.line", kind=job.kind, state=state, attempts=job.attempts,
+                          user=self.user_name(job.user_id) if job.user_id else "-")
+            self.say(f"  {line}" + (f"  {self.style.dim(job.last_error[:120])}" if job.last_error else ""))
 
     # ------------------------------------------------------------------ the scheduler
     def channel_team(self) -> TeamProfile | None:

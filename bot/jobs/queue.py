@@ -64,6 +64,19 @@ class JobContext:
         return self.effects.once(self.key(name), effect)
 
 
+@dataclass(frozen=True)
+class JobInfo:
+    """A job as an administrator sees it (`:jobs` in the sandbox)."""
+
+    id: str
+    kind: str
+    user_id: str
+    state: str
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+
+
 JobRun = Callable[[JobContext], None]
 JobFailed = Callable[[JobContext, str], None]
 
@@ -287,6 +300,12 @@ class JobQueue:
         if taken:
             logger.warning("%d job(s) left open by a stopped process sent again", taken)
         return taken
+
+    def recent(self, limit: int = 20) -> list[JobInfo]:
+        """The latest jobs, newest first: what, for whom, how far it got."""
+        with self.db.session() as session:
+            return [JobInfo(j.id, j.kind, j.user_id, j.state, j.attempts, j.last_error, j.created_at)
+                    for j in JobRepository(session).recent(limit)]
 
     def pending(self) -> int:
         """Jobs enqueued by or running in this process and not finished (in-process mode)."""

@@ -301,6 +301,18 @@ class MeetingService:
             meeting.minutes = json.dumps(asdict(minutes), ensure_ascii=False, default=str)
             return minutes
 
+    def minutes(self, meeting_id: int) -> Minutes | None:
+        """The minutes `end` wrote for the meeting; None while it has not ended."""
+        with self.db.session() as session:
+            meeting = session.get(Meeting, meeting_id)
+            if meeting is None or meeting.status != ENDED or not meeting.minutes:
+                return None
+            data = json.loads(meeting.minutes)
+        data["notes_per_item"] = {int(k): v for k, v in (data.get("notes_per_item") or {}).items()}
+        for key in ("started_at", "ended_at"):
+            data[key] = datetime.fromisoformat(data[key]) if data.get(key) else None
+        return Minutes(**data)
+
     def past_meetings(self, team_id: int, limit: int = 10) -> list[MeetingSummary]:
         with self.db.session() as session:
             team = session.get(Team, team_id)

@@ -12,7 +12,8 @@ from bot.commitments.service import Change, CommitmentView, local_today
 from bot.services import Services
 from bot.teams import TeamProfile
 from handlers.actions import payload
-from handlers.commitment_flow import owned_commitment, show_answer
+from handlers.commitment_flow import owned_commitment
+from handlers.jobs.commitments import request_answer
 from handlers.jobs.home import request_home
 from handlers.render.commitments import (
     COMMIT_ACTION,
@@ -56,7 +57,7 @@ def register(app: App, services: Services) -> None:
         commitment, team = found
         change = services.commitments.mark_done(commitment.id, payload.user_id(body))
         if change is not None:
-            show_answer(client, services, team, change, payload.channel_id(body), payload.message_ts(body))
+            request_answer(services, team, change, payload.channel_id(body), payload.message_ts(body))
 
     def opens_form(action_id: str) -> Callable[..., None]:
         """Need more time / Drop: a form for the owner, unless the commitment was closed meanwhile."""
@@ -68,7 +69,7 @@ def register(app: App, services: Services) -> None:
             commitment, team = found
             channel_id, message_ts = payload.channel_id(body), payload.message_ts(body)
             if not commitment.is_open:  # answered already (another click, another device): say so
-                show_answer(client, services, team, Change(commitment, False), channel_id, message_ts)
+                request_answer(services, team, Change(commitment, False), channel_id, message_ts)
                 return
             texts = services.catalog_for(team)
             if action_id == MORE_TIME_ACTION:
@@ -95,7 +96,7 @@ def register(app: App, services: Services) -> None:
             if what == MENU_DONE:
                 change = services.commitments.mark_done(commitment.id, user_id)
                 if change is not None:
-                    show_answer(client, services, team, change, "", "")
+                    request_answer(services, team, change, "", "")
             elif what in (MENU_MORE_TIME, MENU_DROP):
                 view = (more_time_modal(texts, commitment, local_today(team.timezone), "", "", from_home=True)
                         if what == MENU_MORE_TIME else drop_modal(texts, commitment, "", "", from_home=True))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Callable
 
@@ -11,14 +12,17 @@ from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
 from bot.i18n import Catalog
+from bot.jobs.queue import JobRefused
 from bot.meetings.service import MeetingView
 from bot.services import Services
 from bot.teams import TeamProfile
 from handlers.actions import payload
 from handlers.commands.meeting import PICK_QUESTION_ACTION
-from handlers.meeting_flow import announce_item, close_meeting, refresh_meeting_message
+from handlers.jobs.meeting import MEETING_ENDED, MEETING_MOVED
 from handlers.render.meeting import ADD_ITEM_ACTION, END_ACTION, NEXT_ACTION, PARK_ACTION, START_ACTION
 from handlers.views.meeting_forms import agenda_item_modal, park_modal
+
+logger = logging.getLogger(__name__)
 
 
 def register(app: App, services: Services) -> None:
@@ -33,40 +37,50 @@ def register(app: App, services: Services) -> None:
             return None
         return team, meeting
 
+    def show(kind: str, team: TeamProfile, payload_: dict[str, object]) -> None:
+        """Hand the Slack side of a meeting's change to a job (the change itself is already stored)."""
+        try:
+            services.jobs.enqueue(kind, payload_, workspace_id=team.workspace_id, team_id=team.id)
+        except JobRefused:
+            logger.error("meeting change stored but not shown: the job queue refused it")
+
     @app.action(START_ACTION)
-    def start_meeting(ack: Ack, body: dict, client: WebClient, context: dict) -> None:
-        ack()
+    def start_meeting(ack: Ack, body: dict, context: dict) -> None:
         found = team_meeting(body, context)
         if found is None:
+            ack()
             return
         team, before = found
         meeting = services.meetings.start(before.id)
         if before.status == "open":
-            refresh_meeting_message(client, services, team, meeting)
-            announce_item(client, services, team, meeting, first=True)
+            show(MEETING_MOVED, team, {"meeting_id": meeting.id, "item": meeting.current_item, "first": True})
+        ack()
 
     @app.action(NEXT_ACTION)
-    def next_item(ack: Ack, body: dict, client: WebClient, respond: Respond, context: dict) -> None:
-        ack()
+    def next_item(ack: Ack, body: dict, respond: Respond, context: dict) -> None:
         found = team_meeting(body, context)
         if found is None:
+            ack()
             return
         team, before = found
         meeting = services.meetings.next_item(before.id)
         if before.current_item == meeting.current_item:
+            ack()
             respond(text=services.catalog_for(team).t("meeting.already_last"), response_type="ephemeral",
                     replace_original=False)
             return
-        refresh_meeting_message(client, services, team, meeting)
-        announce_item(client, services, team, meeting, first=before.status == "open")
+        show(MEETING_MOVED, team, {"meeting_id": meeting.id, "item": meeting.current_item,
+                                   "first": before.status == "open"})
+        ack()
 
     @app.action(END_ACTION)
-    def end_meeting(ack: Ack, body: dict, client: WebClient, context: dict) -> None:
-        ack()
+    def end_meeting(ack: Ack, body: dict, context: dict) -> None:
         found = team_meeting(body, context)
         if found is not None:
             team, meeting = found
-            close_meeting(client, services, team, meeting.id)
+            if services.meetings.end(meeting.id) is not None:  # None: ended already (a second press)
+                show(MEETING_ENDED, team, {"meeting_id": meeting.id})
+        ack()
 
     def opens_form(build: Callable[[Catalog, str], View]) -> Callable[..., None]:
         """A button that opens a small form (park a topic, add an agenda item) for the channel's team."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.commitments.parser import CommitmentParseError, fold, mine_words, parse_commitment
 from bot.commitments.service import CommitmentError, local_today
 from handlers.commands.context import CommandContext
-from handlers.commitment_flow import announce
+from handlers.jobs.commitments import request_announce
 from handlers.render.commitments import error_text, list_text, recorded_text
 
 
@@ -27,7 +27,7 @@ def run_commit(ctx: CommandContext) -> None:
         ctx.ack(text=text, response_type="ephemeral")
         return
     ctx.ack(text=recorded_text(ctx.catalog, commitment), response_type="ephemeral")
-    announce(ctx.client, ctx.services, team, commitment)
+    request_announce(ctx.services, team, commitment)
 
 
 def run_commitments(ctx: CommandContext) -> None:

@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 
 from bot.jobs.queue import JobQueue
 from bot.services import Services
-from handlers.jobs import exports, home, upload
+from handlers.jobs import commitments, exports, home, meeting, upload
 
 ClientFor = Callable[[str], WebClient]
 
@@ -21,3 +21,5 @@ def register_jobs(queue: JobQueue, services: Services, client_for: ClientFor) ->
     upload.register(queue, services, client_for)
     home.register(queue, services, client_for)
     exports.register(queue, services, client_for)
+    commitments.register(queue, services, client_for)
+    meeting.register(queue, services, client_for)

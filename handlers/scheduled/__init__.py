@@ -33,17 +33,7 @@ Sender = Callable[["DueNotice"], None]
 
 def client_for(plc: PlcApp, team: TeamProfile) -> WebClient:
     """The Web API client for the team's workspace (its own bot token when installed through OAuth)."""
-    if not plc.settings.oauth_enabled:
-        return plc.bolt.client
-    from bot.app import web_client
-
-    store = plc.bolt.installation_store
-    bot = store.find_bot(enterprise_id=None, team_id=team.workspace_id) if store else None
-    if bot is None:
-        raise RuntimeError(f"no installation for workspace {team.workspace_id}")
-    client = web_client(plc.settings)
-    client.token = bot.bot_token
-    return client
+    return plc.client_for(team.workspace_id)
 
 
 def senders(plc: PlcApp) -> dict[str, Sender]:

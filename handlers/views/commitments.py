@@ -8,8 +8,9 @@ from slack_sdk import WebClient
 from bot.commitments.service import Change, CommitmentError, CommitmentView
 from bot.services import Services
 from bot.teams import TeamProfile
-from handlers.commitment_flow import announce, owned_commitment, show_answer
+from handlers.commitment_flow import owned_commitment
 from handlers.form_state import date_value, entry, view_values
+from handlers.jobs.commitments import request_announce, request_answer
 from handlers.jobs.home import request_home
 from handlers.render.commitments import (
     DROP_CALLBACK,
@@ -58,7 +59,7 @@ def register(app: App, services: Services) -> None:
             ack(response_action="errors", errors={block: error_text(texts, error.key, error.params)})
             return
         ack()
-        announce(client, services, team, commitment)
+        request_announce(services, team, commitment)
 
     def owned(ack: Ack, view: dict, context: dict, block_id: str) -> tuple[CommitmentView, TeamProfile] | None:
         """The commitment of a DM or App Home form and its team; else None, the form refused with the reason
@@ -74,7 +75,7 @@ def register(app: App, services: Services) -> None:
         """Update the reminder the form came from, tell the team, and rebuild the App Home it came from."""
         meta = read_metadata(view)
         if change is not None:
-            show_answer(client, services, team, change, meta.get("channel_id", ""), meta.get("ts", ""))
+            request_answer(services, team, change, meta.get("channel_id", ""), meta.get("ts", ""))
         if meta.get("home"):
             request_home(services, context.get("team_id") or "", context.get("user_id") or "")
 

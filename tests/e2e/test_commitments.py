@@ -133,8 +133,9 @@ def test_need_more_time_plans_a_new_reminder_and_drop_asks_why(running_app: Runn
         dms = {m["text"]: m for m in dm_reminders(running_app)}
         assert len(dms) == 2
         more = dms["Your commitment is due today: model fraction strips"]
+        forms = len(running_app.emulator.calls_to("views.open"))
         press(running_app, more, "commitment_more_time")
-        view = opened_view(running_app, 1)
+        view = opened_view(running_app, forms + 1)
         assert view["callback_id"] == "commitment_more_time" and view["title"]["text"] == "More time"
         picker = next(b for b in view["blocks"] if b["type"] == "input")["element"]
         assert picker["type"] == "datepicker" and picker["initial_date"] == "2026-12-03"  # a week on
@@ -155,7 +156,7 @@ def test_need_more_time_plans_a_new_reminder_and_drop_asks_why(running_app: Runn
 
         drop = dms["Your commitment is due today: share exit tickets"]
         press(running_app, drop, "commitment_drop")
-        view = opened_view(running_app, 2)
+        view = opened_view(running_app, forms + 2)
         assert view["callback_id"] == "commitment_drop"
         empty = running_app.slack.view_submission(view, values_for(view, {"drop_reason": "  "}), user_id=JAMES)
         assert empty.json()["errors"] == {"drop_reason": "Say briefly why it is dropped."}
@@ -335,8 +336,9 @@ def test_the_next_agenda_opens_with_the_commitments_to_review(running_app: Runni
         controls = next(b for b in meeting["blocks"] if b.get("block_id") == "meeting_controls")
         assert [e["action_id"] for e in controls["elements"]] == [
             "meeting_start", "meeting_park", "meeting_commit", "meeting_end"]
+        forms = len(running_app.emulator.calls_to("views.open"))
         press(running_app, meeting, "meeting_commit", user_id=FACILITATOR, channel_id=CHANNEL)
-        form = opened_view(running_app, 2)
+        form = opened_view(running_app, forms + 1)
         assert form["callback_id"] == "commitment_new"
         owner = next(b for b in form["blocks"] if b["block_id"] == "commitment_owner")["element"]
         assert owner["type"] == "users_select" and owner["initial_user"] == FACILITATOR

@@ -431,6 +431,8 @@ def test_upload_example_shows_aggregates_in_the_channel_and_names_only_privately
     private = text[text.index("PLC Bot · only visible to you\n  *Fractions quiz*: your students"):]
     assert "*Intervention* (below 70%): Ayşe Yılmaz" in private
     assert "direct message to @you" in text  # the facilitator's list
+    jobs = text[text.index("The bot's latest jobs"):]
+    assert jobs.count("upload                 done      tries: 1  for @you") == 2
 
 
 class _AnsweringInput(io.TextIOBase):
