@@ -37,10 +37,11 @@ def register(app: App, services: Services) -> None:
             return None
         return team, meeting
 
-    def show(kind: str, team: TeamProfile, payload_: dict[str, object]) -> None:
+    def show(kind: str, team: TeamProfile, payload_: dict[str, object], body: dict) -> None:
         """Hand the Slack side of a meeting's change to a job (the change itself is already stored)."""
         try:
-            services.jobs.enqueue(kind, payload_, workspace_id=team.workspace_id, team_id=team.id)
+            services.jobs.enqueue(kind, payload_, workspace_id=team.workspace_id, team_id=team.id,
+                                  user_id=payload.user_id(body))
         except JobRefused:
             logger.error("meeting change stored but not shown: the job queue refused it")
 
@@ -53,7 +54,7 @@ def register(app: App, services: Services) -> None:
         team, before = found
         meeting = services.meetings.start(before.id)
         if before.status == "open":
-            show(MEETING_MOVED, team, {"meeting_id": meeting.id, "item": meeting.current_item, "first": True})
+            show(MEETING_MOVED, team, {"meeting_id": meeting.id, "item": meeting.current_item, "first": True}, body)
         ack()
 
     @app.action(NEXT_ACTION)
@@ -70,7 +71,7 @@ def register(app: App, services: Services) -> None:
                     replace_original=False)
             return
         show(MEETING_MOVED, team, {"meeting_id": meeting.id, "item": meeting.current_item,
-                                   "first": before.status == "open"})
+                                   "first": before.status == "open"}, body)
         ack()
 
     @app.action(END_ACTION)
@@ -79,7 +80,7 @@ def register(app: App, services: Services) -> None:
         if found is not None:
             team, meeting = found
             if services.meetings.end(meeting.id) is not None:  # None: ended already (a second press)
-                show(MEETING_ENDED, team, {"meeting_id": meeting.id})
+                show(MEETING_ENDED, team, {"meeting_id": meeting.id}, body)
         ack()
 
     def opens_form(build: Callable[[Catalog, str], View]) -> Callable[..., None]:

@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 
 from bot.jobs.queue import JobContext, JobKind, JobQueue
 from bot.services import Services
+from handlers.jobs.failures import tell_asker
 from handlers.meeting_flow import announce_item, post_minutes, refresh_meeting_message
 
 logger = logging.getLogger(__name__)
@@ -37,5 +38,7 @@ def register(queue: JobQueue, services: Services, client_for: Callable[[str], We
             return
         post_minutes(client_for(job.workspace_id), services, team, int(job.payload["meeting_id"]), once=job.once)
 
-    queue.define(JobKind(MEETING_MOVED, moved, time_limit_seconds=60))
-    queue.define(JobKind(MEETING_ENDED, ended, time_limit_seconds=120))
+    queue.define(JobKind(MEETING_MOVED, moved, tell_asker(services, client_for, "jobs.what.meeting_moved"),
+                         time_limit_seconds=60))
+    queue.define(JobKind(MEETING_ENDED, ended, tell_asker(services, client_for, "jobs.what.meeting_ended"),
+                         time_limit_seconds=120))
