@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -42,12 +42,24 @@ class Database:
         self.url = database_url
         self.engine = make_engine(database_url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Reads on PostgreSQL run in autocommit: one round trip per statement, no BEGIN and ROLLBACK
+        # around it. SQLite's driver opens no transaction for a SELECT anyway (and switching a
+        # connection to autocommit and back would cost two PRAGMAs).
+        self._reader = (self.engine if self.engine.dialect.name == "sqlite"
+                        else self.engine.execution_options(isolation_level="AUTOCOMMIT"))
 
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session that commits when the block ends and rolls back on error."""
         with self._sessions() as session, session.begin():
             yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A connection for statements that only read, each of which sees every transaction
+        committed before it started (on any process or host): no snapshot outlives a statement."""
+        with self._reader.connect() as connection:
+            yield connection
 
     def ping(self) -> bool:
         """True when the database answers a trivial query."""

@@ -2,13 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import Connection, Row, bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import ProcessedEvent, Team, TeamMember
+
+# A team with its members, one row per member (one row with no member when it has none), in one
+# statement and one round trip: the unique index on (workspace_id, channel_id) finds the team and
+# ix_team_members_team_id its members. Built once; only the parameters change.
+_TEAM_COLUMNS = (Team.id, Team.workspace_id, Team.channel_id, Team.name, Team.subject, Team.grade_band,
+                 Team.timezone, Team.language, Team.norms, Team.created_at)
+_TEAM_WITH_MEMBERS = (
+    select(*_TEAM_COLUMNS, TeamMember.user_id.label("member_id"), TeamMember.role.label("member_role"))
+    .outerjoin(TeamMember, TeamMember.team_id == Team.id)
+    .order_by(TeamMember.id)
+)
+_BY_CHANNEL = _TEAM_WITH_MEMBERS.where(Team.workspace_id == bindparam("workspace_id"),
+                                       Team.channel_id == bindparam("channel_id"))
+_BY_ID = _TEAM_WITH_MEMBERS.where(Team.id == bindparam("team_id"))
+
+
+def team_rows_by_channel(connection: Connection, workspace_id: str, channel_id: str) -> Sequence[Row]:
+    """The channel's team and its members (see _TEAM_WITH_MEMBERS); no rows when it is no team."""
+    return connection.execute(_BY_CHANNEL, {"workspace_id": workspace_id, "channel_id": channel_id}).all()
+
+
+def team_rows_by_id(connection: Connection, team_id: int) -> Sequence[Row]:
+    return connection.execute(_BY_ID, {"team_id": team_id}).all()
 
 
 class TeamRepository:

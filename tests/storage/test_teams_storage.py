@@ -1,9 +1,7 @@
 """Migrations, teams and the event ledger on SQLite and PostgreSQL."""
 
-import time
-
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import event, inspect
 
 from bot.delivery import EventLedger
 from bot.teams import TeamDraft, TeamService
@@ -101,18 +99,60 @@ def test_event_ledger_sees_each_event_once_across_instances(database_url: str) -
     db.dispose()
 
 
-def test_lookups_are_cached_briefly_and_writes_clear_them(database_url: str) -> None:
+def test_every_write_is_seen_at_once_by_another_process(database_url: str) -> None:
+    """Two services on two engines (two workers, or two hosts): no answer outlives the next commit."""
+    db, other_db = migrated(database_url), Database(database_url)
+    server_a, server_b = TeamService(db), TeamService(other_db)
+    assert server_b.find("T1", "C1") is None  # B has read the channel before it became a team
+    server_a.save("T1", "C1", draft(), by_user="U1")
+    team = server_b.find("T1", "C1")
+    assert team is not None and team.name == "Grade 4 Math" and team.language == "en"
+    assert server_b.get(team.id) == team
+
+    server_a.save("T1", "C1", draft(language="tr", member_ids=["U3"]), by_user="U3")
+    seen = server_b.find("T1", "C1")
+    assert seen.language == "tr"
+    assert (seen.member_ids, seen.facilitator_ids) == (["U3"], ["U3"])  # U1 left; U3 now facilitates
+    assert server_b.get(team.id).facilitator_ids == ["U3"]
+
+    server_a.add_member("T1", "C1", "U7")
+    assert server_b.find("T1", "C1").member_ids == ["U3", "U7"]
+    server_a.remove_member("T1", "C1", "U3")
+    assert (server_b.find("T1", "C1").member_ids, server_b.find("T1", "C1").facilitator_ids) == (["U7"], [])
+    other_db.dispose()
+    db.dispose()
+
+
+def test_find_is_one_statement_and_keeps_nothing(database_url: str) -> None:
     db = migrated(database_url)
-    this_worker, other_worker = TeamService(db, cache_seconds=60), TeamService(db, cache_seconds=0.2)
-    assert this_worker.find("T1", "C1") is None
-    assert other_worker.find("T1", "C1") is None
-    this_worker.save("T1", "C1", draft(), by_user="U1")
-    assert this_worker.find("T1", "C1").name == "Grade 4 Math"  # its own write cleared its cache
-    assert other_worker.find("T1", "C1") is None  # another process still has its answer...
-    time.sleep(0.25)
-    assert other_worker.find("T1", "C1").name == "Grade 4 Math"  # ...for at most cache_seconds
-    other_worker.add_member("T1", "C1", "U7")
-    assert "U7" in other_worker.find("T1", "C1").member_ids
+    teams = TeamService(db)
+    saved = teams.save("T1", "C1", draft(member_ids=["U2", "U3", "U4"]), by_user="U1")
+    statements: list[str] = []
+
+    def count(conn: object, cursor: object, statement: str, *rest: object) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert teams.find("T1", "C1") == saved  # the same profile as the ORM path builds
+        assert len(statements) == 1
+        assert teams.find("T1", "C-none") is None
+        assert teams.get(saved.id) == saved
+        assert teams.get(saved.id + 1000) is None
+        assert len(statements) == 4  # every call asked the database: nothing was kept
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert vars(teams) == {"db": db}  # no state besides the database
+    db.dispose()
+
+
+def test_a_team_whose_members_all_left_is_still_found(database_url: str) -> None:
+    db = migrated(database_url)
+    teams = TeamService(db)
+    teams.save("T1", "C1", draft(member_ids=[]), by_user="U1")
+    assert teams.remove_member("T1", "C1", "U1")
+    team = teams.find("T1", "C1")
+    assert team is not None and (team.member_ids, team.facilitator_ids, team.roles) == ([], [], {})
     db.dispose()
 
 
