@@ -53,3 +53,16 @@ def test_install_page_state_callback_and_then_commands_use_the_stored_token(
             assert opened.token == rows[0][0]
     finally:
         plc.close()
+
+
+def test_installations_are_read_from_the_database_on_every_request(emulator: SlackEmulator, database_url: str) -> None:
+    """Bolt can keep installations per process; it must not (a token re-issued through another worker
+    or host counts at once)."""
+    settings = make_settings(emulator, database_url, slack_bot_token=None, slack_client_id="1111.2222",
+                             slack_client_secret="client-secret")
+    plc = create_app(settings)
+    try:
+        assert plc.bolt.oauth_flow is not None
+        assert plc.bolt.oauth_flow.settings.authorize.cache_enabled is False
+    finally:
+        plc.close()
