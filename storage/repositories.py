@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
+from storage.db import Database
 from storage.models import ProcessedEvent, Team, TeamMember
 
 # A team with its members, one row per member (one row with no member when it has none), in one
@@ -26,13 +27,19 @@ _BY_CHANNEL = _TEAM_WITH_MEMBERS.where(Team.workspace_id == bindparam("workspace
 _BY_ID = _TEAM_WITH_MEMBERS.where(Team.id == bindparam("team_id"))
 
 
-def team_rows_by_channel(connection: Connection, workspace_id: str, channel_id: str) -> Sequence[Row]:
-    """The channel's team and its members (see _TEAM_WITH_MEMBERS); no rows when it is no team."""
-    return connection.execute(_BY_CHANNEL, {"workspace_id": workspace_id, "channel_id": channel_id}).all()
+class TeamLookup:
+    """The team-with-members reads, compiled once for a database (HotSelect): every call asks it."""
 
+    def __init__(self, db: Database) -> None:
+        self._by_channel = db.hot_select(_BY_CHANNEL)
+        self._by_id = db.hot_select(_BY_ID)
 
-def team_rows_by_id(connection: Connection, team_id: int) -> Sequence[Row]:
-    return connection.execute(_BY_ID, {"team_id": team_id}).all()
+    def by_channel(self, workspace_id: str, channel_id: str) -> list[Any]:
+        """The channel's team and its members; no rows when the channel is no team."""
+        return self._by_channel.rows(workspace_id=workspace_id, channel_id=channel_id)
+
+    def by_id(self, team_id: int) -> list[Any]:
+        return self._by_id.rows(team_id=team_id)
 
 
 class TeamRepository:

@@ -6,16 +6,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
+from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
 from babel.core import get_global
-from sqlalchemy import Row
 
 from bot.meetings.recurrence import is_valid_timezone
 from bot.settings import SUPPORTED_LANGUAGES
 from storage.db import Database
 from storage.models import Team, TeamMember
-from storage.repositories import TeamRepository, team_rows_by_channel, team_rows_by_id
+from storage.repositories import TeamLookup, TeamRepository
 
 FACILITATOR = "facilitator"
 MEMBER = "member"
@@ -81,7 +81,7 @@ def search_timezones(query: str, limit: int = 100) -> list[str]:
     return matches[:limit]
 
 
-def _profile(team: Team | Row, members: Sequence[tuple[str, str]]) -> TeamProfile:
+def _profile(team: Any, members: Sequence[tuple[str, str]]) -> TeamProfile:
     """A profile from a team (model or row) and its (user id, role) pairs in joining order."""
     return TeamProfile(
         id=team.id,
@@ -104,8 +104,8 @@ def _to_profile(team: Team) -> TeamProfile:
     return _profile(team, [(m.user_id, m.role) for m in team.members])
 
 
-def _rows_to_profile(rows: Sequence[Row]) -> TeamProfile | None:
-    """The profile from team_rows_by_channel / team_rows_by_id; None for no rows."""
+def _rows_to_profile(rows: Sequence[Any]) -> TeamProfile | None:
+    """The profile from TeamLookup's rows (the team's columns, member_id, member_role); None for no rows."""
     if not rows:
         return None
     return _profile(rows[0], [(r.member_id, r.member_role) for r in rows if r.member_id is not None])
@@ -116,11 +116,12 @@ class TeamService:
 
     Nothing read from the database is kept between calls: a write committed by any process, on any
     host, is seen by the next call. `find` is on the path of every command, so it is one statement
-    (the team and its members in one round trip, see storage.repositories) rather than a cache.
+    (the team and its members in one round trip, storage.repositories.TeamLookup) rather than a cache.
     """
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._lookup = TeamLookup(db)  # compiled SQL, no data
 
     @staticmethod
     def validate(draft: TeamDraft) -> dict[str, str]:
@@ -140,13 +141,11 @@ class TeamService:
 
     def find(self, workspace_id: str, channel_id: str) -> TeamProfile | None:
         """The channel's team as committed now; None when the channel is no team."""
-        with self.db.read() as connection:
-            return _rows_to_profile(team_rows_by_channel(connection, workspace_id, channel_id))
+        return _rows_to_profile(self._lookup.by_channel(workspace_id, channel_id))
 
     def get(self, team_id: int) -> TeamProfile | None:
         """A team by its id (the scheduler knows teams by id only)."""
-        with self.db.read() as connection:
-            return _rows_to_profile(team_rows_by_id(connection, team_id))
+        return _rows_to_profile(self._lookup.by_id(team_id))
 
     def teams_of(self, workspace_id: str, user_id: str) -> list[TeamProfile]:
         with self.db.session() as session:

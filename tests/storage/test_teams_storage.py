@@ -1,12 +1,15 @@
 """Migrations, teams and the event ledger on SQLite and PostgreSQL."""
 
+from typing import Any
+
 import pytest
-from sqlalchemy import event, inspect
+from sqlalchemy import bindparam, event, func, inspect, select
 
 from bot.delivery import EventLedger
 from bot.teams import TeamDraft, TeamService
 from storage import migrate
 from storage.db import Database
+from storage.models import Team, TeamMember
 
 
 def draft(**changes: object) -> TeamDraft:
@@ -123,26 +126,66 @@ def test_every_write_is_seen_at_once_by_another_process(database_url: str) -> No
     db.dispose()
 
 
-def test_find_is_one_statement_and_keeps_nothing(database_url: str) -> None:
+def test_find_asks_the_database_every_time_in_one_statement(database_url: str) -> None:
     db = migrated(database_url)
     teams = TeamService(db)
     saved = teams.save("T1", "C1", draft(member_ids=["U2", "U3", "U4"]), by_user="U1")
+    checkouts: list[object] = []
     statements: list[str] = []
 
-    def count(conn: object, cursor: object, statement: str, *rest: object) -> None:
-        statements.append(statement)
+    def checked_out(dbapi_connection: Any, *rest: object) -> None:
+        checkouts.append(dbapi_connection)
+        if db.engine.dialect.name == "sqlite":  # SQLite can say which statements it runs
+            dbapi_connection.set_trace_callback(statements.append)
 
-    event.listen(db.engine, "before_cursor_execute", count)
+    event.listen(db.engine, "checkout", checked_out)
     try:
         assert teams.find("T1", "C1") == saved  # the same profile as the ORM path builds
-        assert len(statements) == 1
         assert teams.find("T1", "C-none") is None
         assert teams.get(saved.id) == saved
         assert teams.get(saved.id + 1000) is None
-        assert len(statements) == 4  # every call asked the database: nothing was kept
+        assert len(checkouts) == 4  # every call asked the database: nothing was kept
+        if db.engine.dialect.name == "sqlite":
+            assert len(statements) == 4 and all(s.startswith("SELECT") for s in statements)  # no BEGIN
     finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    assert vars(teams) == {"db": db}  # no state besides the database
+        event.remove(db.engine, "checkout", checked_out)
+        for connection in checkouts:
+            if db.engine.dialect.name == "sqlite":
+                connection.set_trace_callback(None)
+    db.dispose()
+
+
+def test_hot_select_gives_the_rows_connection_execute_gives(database_url: str) -> None:
+    db = migrated(database_url)
+    TeamService(db).save("T1", "C1", draft(member_ids=["U2", "U3"]), by_user="U1")
+    statement = (select(Team.id, Team.name, Team.created_at, Team.focus_in_channel, Team.intervention_below,
+                        TeamMember.user_id).join(TeamMember)
+                 .where(Team.workspace_id == bindparam("w"), TeamMember.user_id != bindparam("u"))
+                 .order_by(TeamMember.id))
+    with db.engine.connect() as connection:
+        expected = [tuple(row) for row in connection.execute(statement, {"w": "T1", "u": "U2"})]
+    fast = db.hot_select(statement)
+    rows = fast.rows(w="T1", u="U2")
+    assert [tuple(row) for row in rows] == expected and len(rows) == 2
+    assert rows[0].created_at.tzinfo is not None and rows[0].focus_in_channel is False
+    assert fast.rows(w="T9", u="U2") == []
+    with db.engine.connect() as connection:  # the connection went back to the pool as it was
+        assert connection.execute(select(func.count()).select_from(Team)).scalar() == 1
+        if db.engine.dialect.name == "postgresql":
+            assert connection.connection.driver_connection.autocommit is False
+    db.dispose()
+
+
+def test_hot_select_drops_a_connection_that_failed(database_url: str) -> None:
+    db = migrated(database_url)
+    broken = db.hot_select(select(Team.id).where(Team.id == bindparam("team_id")))
+    broken.sql = broken.sql.replace("teams", "no_such_table")
+    invalidated: list[object] = []
+    event.listen(db.engine, "invalidate", lambda *args: invalidated.append(args))
+    with pytest.raises(Exception, match="no_such_table"):
+        broken.rows(team_id=1)
+    assert len(invalidated) == 1
+    assert TeamService(db).find("T1", "C1") is None  # the pool still serves
     db.dispose()
 
 
