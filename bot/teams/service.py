@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
+from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
 from babel.core import get_global
-from sqlalchemy.orm import Session
 
 from bot.meetings.recurrence import is_valid_timezone
 from bot.settings import SUPPORTED_LANGUAGES
 from storage.db import Database
 from storage.models import Team, TeamMember
-from storage.repositories import TeamRepository
+from storage.repositories import TeamLookup, TeamRepository
 
 FACILITATOR = "facilitator"
 MEMBER = "member"
@@ -84,7 +81,8 @@ def search_timezones(query: str, limit: int = 100) -> list[str]:
     return matches[:limit]
 
 
-def _to_profile(team: Team) -> TeamProfile:
+def _profile(team: Any, members: Sequence[tuple[str, str]]) -> TeamProfile:
+    """A profile from a team (model or row) and its (user id, role) pairs in joining order."""
     return TeamProfile(
         id=team.id,
         workspace_id=team.workspace_id,
@@ -95,27 +93,35 @@ def _to_profile(team: Team) -> TeamProfile:
         timezone=team.timezone,
         language=team.language,
         norms=[line for line in team.norms.splitlines() if line.strip()],
-        facilitator_ids=[m.user_id for m in team.members if m.role == FACILITATOR],
-        member_ids=[m.user_id for m in team.members],
+        facilitator_ids=[user_id for user_id, role in members if role == FACILITATOR],
+        member_ids=[user_id for user_id, _ in members],
         created_at=team.created_at,
-        roles={m.user_id: m.role for m in team.members},
+        roles=dict(members),
     )
+
+
+def _to_profile(team: Team) -> TeamProfile:
+    return _profile(team, [(m.user_id, m.role) for m in team.members])
+
+
+def _rows_to_profile(rows: Sequence[Any]) -> TeamProfile | None:
+    """The profile from TeamLookup's rows (the team's columns, member_id, member_role); None for no rows."""
+    if not rows:
+        return None
+    return _profile(rows[0], [(r.member_id, r.member_role) for r in rows if r.member_id is not None])
 
 
 class TeamService:
     """Creates, updates and finds teams; each call is one unit of work.
 
-    `find` is on the path of every command, so its answers are kept for a couple of seconds
-    (`cache_seconds`). A write in this process clears them at once; a write in another worker
-    process is seen here after at most `cache_seconds`.
+    Nothing read from the database is kept between calls: a write committed by any process, on any
+    host, is seen by the next call. `find` is on the path of every command, so it is one statement
+    (the team and its members in one round trip, storage.repositories.TeamLookup) rather than a cache.
     """
 
-    def __init__(self, db: Database, cache_seconds: float = 2.0) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
-        self.cache_seconds = cache_seconds
-        self._cache: dict[tuple[str, str], tuple[float, TeamProfile | None]] = {}
-        self._cache_lock = threading.Lock()
-        self._writes = 0  # bumped after every write, so a read that raced a write is not cached
+        self._lookup = TeamLookup(db)  # compiled SQL, no data
 
     @staticmethod
     def validate(draft: TeamDraft) -> dict[str, str]:
@@ -134,38 +140,12 @@ class TeamService:
         return errors
 
     def find(self, workspace_id: str, channel_id: str) -> TeamProfile | None:
-        key = (workspace_id, channel_id)
-        now = time.monotonic()
-        cached = self._cache.get(key)
-        if cached is not None and now - cached[0] < self.cache_seconds:
-            return cached[1]
-        writes_before = self._writes
-        with self.db.session() as session:
-            team = TeamRepository(session).by_channel(workspace_id, channel_id)
-            profile = _to_profile(team) if team else None
-        with self._cache_lock:
-            if writes_before == self._writes:
-                if len(self._cache) > 10_000:
-                    self._cache.clear()
-                self._cache[key] = (now, profile)
-        return profile
-
-    @contextmanager
-    def _writing(self, workspace_id: str, channel_id: str) -> Iterator[Session]:
-        """A unit of work that changes a team; its cached lookups are dropped once it commits."""
-        try:
-            with self.db.session() as session:
-                yield session
-        finally:
-            with self._cache_lock:
-                self._writes += 1
-                self._cache.pop((workspace_id, channel_id), None)
+        """The channel's team as committed now; None when the channel is no team."""
+        return _rows_to_profile(self._lookup.by_channel(workspace_id, channel_id))
 
     def get(self, team_id: int) -> TeamProfile | None:
         """A team by its id (the scheduler knows teams by id only)."""
-        with self.db.session() as session:
-            team = session.get(Team, team_id)
-            return _to_profile(team) if team else None
+        return _rows_to_profile(self._lookup.by_id(team_id))
 
     def teams_of(self, workspace_id: str, user_id: str) -> list[TeamProfile]:
         with self.db.session() as session:
@@ -178,7 +158,7 @@ class TeamService:
         """
         if self.validate(draft):
             raise ValueError("invalid team draft")
-        with self._writing(workspace_id, channel_id) as session:
+        with self.db.session() as session:
             repo = TeamRepository(session)
             team = repo.by_channel(workspace_id, channel_id)
             if team is None:
@@ -198,7 +178,7 @@ class TeamService:
 
     def add_member(self, workspace_id: str, channel_id: str, user_id: str) -> TeamProfile | None:
         """Add `user_id` to the channel's team; None when the channel is no team or they were in it."""
-        with self._writing(workspace_id, channel_id) as session:
+        with self.db.session() as session:
             team = TeamRepository(session).by_channel(workspace_id, channel_id)
             if team is None or any(m.user_id == user_id for m in team.members):
                 return None
@@ -207,7 +187,7 @@ class TeamService:
             return _to_profile(team)
 
     def remove_member(self, workspace_id: str, channel_id: str, user_id: str) -> bool:
-        with self._writing(workspace_id, channel_id) as session:
+        with self.db.session() as session:
             team = TeamRepository(session).by_channel(workspace_id, channel_id)
             if team is None:
                 return False

@@ -2,36 +2,17 @@
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import requests
 
 from bot.devtools.slack_emulator import SlackEmulator
 from bot.devtools.slack_requests import SlackRequestSender
-
-ROOT = Path(__file__).resolve().parents[2]
-SECRET = "cli-test-signing-secret"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def cli_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PLC_", "DATABASE_URL", "PORT"))}
-    env["PYTHONPATH"] = str(ROOT)
-    env.update(extra)
-    return env
+from tests.e2e.servers import SECRET, cli_env, gunicorn_app
 
 
 def plc_bot(*args: str, env: dict[str, str], cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
@@ -113,36 +94,6 @@ def test_db_upgrade_and_manifest(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert "request_url: https://plc.example.org/slack/events" in result.stdout
     assert "socket_mode_enabled: false" in result.stdout
-
-
-@contextmanager
-def gunicorn_app(tmp_path: Path, emulator: SlackEmulator, workers: int = 2, threads: int = 4,
-                 ) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """`plc-bot run --http` on a free port, until /healthz answers; its output is read at the end."""
-    port = free_port()
-    env = cli_env(SLACK_BOT_TOKEN=emulator.bot_token, SLACK_SIGNING_SECRET=SECRET,
-                  SLACK_API_URL=emulator.api_url, LOG_LEVEL="INFO")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run", "--http", "--port", str(port), "--host", "127.0.0.1",
-         "--workers", str(workers), "--threads", str(threads)],
-        env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if requests.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except requests.RequestException:  # not listening yet, or a worker still loading the app
-                pass
-            assert process.poll() is None, "the server exited"
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.1)
-        yield url, process
-    finally:
-        if process.poll() is None:
-            process.terminate()
 
 
 @pytest.fixture

@@ -93,3 +93,16 @@ def test_an_app_with_oauth_and_no_key_is_never_built(emulator: SlackEmulator, da
     with pytest.raises(SettingsError) as caught:
         create_app(settings)
     assert [p.name for p in caught.value.problems] == ["PLC_ENCRYPTION_KEY"]
+
+
+def test_installations_are_read_from_the_database_on_every_request(emulator: SlackEmulator, database_url: str) -> None:
+    """Bolt can keep installations per process; it must not (a token re-issued through another worker
+    or host counts at once)."""
+    settings = make_settings(emulator, database_url, slack_bot_token=None, slack_client_id="1111.2222",
+                             slack_client_secret="client-secret", encryption_keys=(KEY,))
+    plc = create_app(settings)
+    try:
+        assert plc.bolt.oauth_flow is not None
+        assert plc.bolt.oauth_flow.settings.authorize.cache_enabled is False
+    finally:
+        plc.close()
