@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
-from bot.devtools.deployment import Server, Topology, wait_until
+from bot.devtools.deployment import Process, Server, Topology, wait_until
 from bot.devtools.slack_emulator import SlackEmulator
 from bot.devtools.slack_requests import values_for
 from storage.models import AssessmentResult, Job, ProcessHeartbeat
@@ -139,7 +139,8 @@ def test_a_team_set_up_on_one_server_is_seen_at_once_by_the_other(topology: Topo
     assert view["callback_id"] == "meeting_schedule"
 
 
-def test_a_worker_killed_mid_upload_leaves_the_job_to_the_other_worker(topology: Topology) -> None:
+def upload_on_a_worker(topology: Topology) -> tuple[float, Process]:
+    """One server, two workers, an upload whose slow download is under way: (when it was sent, its worker)."""
     server = topology.server("server-a")
     topology.worker("worker-1")
     topology.worker("worker-2")
@@ -148,8 +149,12 @@ def test_a_worker_killed_mid_upload_leaves_the_job_to_the_other_worker(topology:
     submit_upload(server)
     started = time.monotonic()
     pid = running_job_pid(topology)
-    victim = next(p for p in topology.processes if p.popen.pid == pid)
-    time.sleep(1.0)  # the download is under way
+    time.sleep(0.5)  # the download is under way
+    return started, next(p for p in topology.processes if p.popen.pid == pid)
+
+
+def test_a_worker_killed_mid_upload_leaves_the_job_to_the_other_worker(topology: Topology) -> None:
+    started, victim = upload_on_a_worker(topology)
     victim.kill9()
     took = assert_summary_once(topology, started)
     print(f"\nworker kill -9 mid-upload: summary after {took:.1f} s")
@@ -169,17 +174,7 @@ def test_the_server_that_acknowledged_an_upload_is_killed_right_after(topology: 
 
 
 def test_a_worker_stopped_with_sigterm_mid_job_finishes_or_hands_it_back_once(topology: Topology) -> None:
-    server = topology.server("server-a")
-    first = topology.worker("worker-1")
-    topology.worker("worker-2")
-    register_team(server)
-    topology.emulator.slow_downloads(SLOW_HOST)
-    submit_upload(server)
-    started = time.monotonic()
-    pid = running_job_pid(topology)
-    stopping = next(p for p in topology.processes if p.popen.pid == pid)
-    assert first.alive()
-    time.sleep(0.5)
+    started, stopping = upload_on_a_worker(topology)
     stop_started = time.monotonic()
     assert stopping.terminate(timeout=45) == 0, stopping.output()
     stop_took = time.monotonic() - stop_started
