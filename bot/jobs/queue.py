@@ -19,7 +19,7 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import dramatiq
@@ -29,7 +29,7 @@ from dramatiq.middleware import Middleware
 from bot.jobs.effects import EffectLedger
 from bot.jobs.heartbeat import Heartbeat, live_process_ids
 from storage.db import Database
-from storage.jobs import JobRepository
+from storage.jobs import HeartbeatRepository, JobEffectRepository, JobRepository
 from storage.models import Job
 
 logger = logging.getLogger(__name__)
@@ -96,6 +96,18 @@ class RetryPolicy:
     max_retries: int = 4
     min_backoff_ms: int = 1_000
     max_backoff_ms: int = 30_000
+
+
+KEEP_FINISHED = timedelta(days=7)  # far longer than any redelivery: a job's time limit and retries are minutes
+
+
+def forget_old_records(db: Database, now: datetime) -> int:
+    """Delete finished jobs and their effects after KEEP_FINISHED, and heartbeats of processes gone a day."""
+    with db.session() as session:
+        count = JobRepository(session).forget_finished_before(now - KEEP_FINISHED)
+        count += JobEffectRepository(session).forget_before(now - KEEP_FINISHED)
+        count += HeartbeatRepository(session).forget_before(now - timedelta(days=1))
+    return count
 
 
 def make_broker(broker_url: str | None) -> dramatiq.Broker:

@@ -30,6 +30,7 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.jobs.heartbeat import Heartbeat
+from bot.jobs.queue import forget_old_records
 from bot.scheduler import jobs
 from bot.scheduler.dispatcher import DispatchReport, NoticeDispatcher, Sender, utcnow
 from bot.scheduler.pacing import Pacer
@@ -178,6 +179,9 @@ class SchedulerRuntime:
         for team_id in sorted({team_id for team_id, _ in purged}):
             logger.info("retention: deleted %d assessment(s) of team %d",
                         sum(1 for t, _ in purged if t == team_id), team_id)
+        forgotten = forget_old_records(self.db, utcnow())  # the job queue's bookkeeping, after a week
+        if forgotten:
+            logger.info("retention: forgot %d finished job record(s)", forgotten)
         return len(purged)
 
     def schedule_next_dispatch(self) -> datetime | None:

@@ -183,3 +183,24 @@ def test_an_unreachable_broker_refuses_the_job_and_records_why(db: Database) -> 
     with db.session() as session:
         job = session.scalars(select(Job)).one()
         assert job.state == "dead" and (job.last_error or "").startswith("not queued")
+
+
+def test_finished_jobs_their_effects_and_old_heartbeats_are_forgotten_after_a_while(db: Database) -> None:
+    from bot.jobs.queue import forget_old_records
+
+    now = datetime.now(UTC)
+    old, recent = now - timedelta(days=8), now - timedelta(days=1)
+    with db.session() as session:
+        for job_id, state, when in (("old-done", "done", old), ("old-dead", "dead", old), ("old-open", "queued", old),
+                                    ("new-done", "done", recent)):
+            session.add(Job(id=job_id, kind="k", workspace_id="", user_id="", payload="{}", state=state,
+                            attempts=1, created_at=when, updated_at=when))
+        session.add(JobEffect(key="old-done:summary", state="done", created_at=old))
+        session.add(JobEffect(key="new-done:summary", state="done", created_at=recent))
+        session.add(ProcessHeartbeat(id="gone", kind="worker", host="h", pid=1, started_at=old, beat_at=old,
+                                     stopped=True))
+    assert forget_old_records(db, now) == 4
+    with db.session() as session:
+        assert sorted(session.scalars(select(Job.id))) == ["new-done", "old-open"]  # an open job is never dropped
+        assert list(session.scalars(select(JobEffect.key))) == ["new-done:summary"]
+        assert not list(session.scalars(select(ProcessHeartbeat.id)))
