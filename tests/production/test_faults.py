@@ -187,8 +187,8 @@ def test_a_scheduler_killed_leaves_the_meeting_to_the_other_once(topology: Topol
     server = topology.server("server-a")
     topology.worker("worker-1")
     register_team(server)
-    # A weekly meeting today, starting at the next whole minute at least 45 s from now (UTC).
-    start = (datetime.now(UTC) + timedelta(seconds=105)).replace(second=0, microsecond=0)
+    # A weekly meeting today, starting at the first whole minute at least 40 s from now (UTC).
+    start = (datetime.now(UTC) + timedelta(seconds=99)).replace(second=0, microsecond=0)
     before = len(topology.emulator.calls_to("views.open"))
     server.slack.slash_command("/plc", "schedule", user_id=FACILITATOR, channel_id=CHANNEL)  # type: ignore[union-attr]
     view = topology.emulator.wait_for("views.open", count=before + 1)[-1].response["view"]
