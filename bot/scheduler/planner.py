@@ -17,7 +17,8 @@ sent or dropped, nor kinds it does not own (the meeting service adds `item_endin
 service `commitment_due`: only PLANNER_KINDS are read and deleted here). The pending
 notices of a meeting already under way (or just over) are kept while its rule still yields it,
 so its `meeting_end` still goes out. Planning many teams is done in bulk: a few queries, the
-occurrences computed in Python, then bulk inserts and chunked deletes.
+occurrences computed in Python, then chunked deletes and bulk inserts (on PostgreSQL with psycopg,
+a binary COPY once there are `COPY_FROM_ROWS` notices or more).
 """
 
 from __future__ import annotations
@@ -53,6 +54,13 @@ _RECENT = timedelta(days=2)
 _TICK = timedelta(microseconds=1)
 _IN_CHUNK = 500
 _INSERT_CHUNK = 5_000
+# From this many notices, PostgreSQL (psycopg 3) gets them by COPY: below it, COPY's extra round
+# trips (savepoint, COPY, release) cost as much as the pipelined INSERT they save (measured: even
+# at 32 notices, 1.0 ms each way; at 64, 1.5 ms against 2.6 ms).
+COPY_FROM_ROWS = 64
+_COPY_COLUMNS = ("team_id", "kind", "occurrence_at", "ref", "due_at", "expires_at", "status", "attempts")
+# The binary formats of the columns above (migration 0002): a mismatch is refused by the server.
+_COPY_TYPES = ("int4", "varchar", "timestamptz", "int4", "timestamptz", "timestamptz", "varchar", "int4")
 
 NoticeKey = tuple[int, str, datetime, int]
 T = TypeVar("T")
@@ -256,8 +264,7 @@ def plan_teams_in(session: Session, team_ids: Sequence[int] | None, now: datetim
     connection = session.connection()
     for chunk in _chunks(deletes, _IN_CHUNK):
         connection.execute(delete(_NOTICES).where(_NOTICES.c.id.in_(chunk), _NOTICES.c.status == "pending"))
-    for chunk in _chunks(inserts, _INSERT_CHUNK):
-        codec.insert(connection, chunk)
+    codec.insert(connection, inserts)
     return PlanResult(planned, len(inserts), len(deletes))
 
 
@@ -268,12 +275,13 @@ class _Codec:
     SQLite stores text: keys are compared as the stored text (selected without parsing) and
     written as such, made by the column's own bind processor memoized per instant (meetings start
     on the quarter hour: instants repeat across teams). PostgreSQL returns datetimes, compared as
-    they are.
+    they are; with psycopg 3, bulk inserts are a COPY.
     """
 
     def __init__(self, dialect: Dialect) -> None:
         self.dialect = dialect
         self.as_text = dialect.name == "sqlite"
+        self.copies = dialect.name == "postgresql" and dialect.driver == "psycopg"
         process = _NOTICES.c.due_at.type.dialect_impl(dialect).bind_processor(dialect)
         self.encode: Callable[[datetime], Any] = _same
         if self.as_text and process is not None:
@@ -286,6 +294,12 @@ class _Codec:
         """Insert, skipping a key another process inserted meanwhile (web worker vs scheduler)."""
         if not notices:
             return
+        if self.copies and len(notices) >= COPY_FROM_ROWS and _copy(connection, notices):
+            return
+        for chunk in _chunks(notices, _INSERT_CHUNK):
+            self._insert_chunk(connection, chunk)
+
+    def _insert_chunk(self, connection: Connection, notices: Sequence[PlannedNotice]) -> None:
         if self.as_text:
             encode = self.encode
             connection.exec_driver_sql(
@@ -300,6 +314,30 @@ class _Codec:
         else:
             statement = insert(_NOTICES)
         connection.execute(statement, [n.row() for n in notices])
+
+
+def _copy(connection: Connection, notices: Sequence[PlannedNotice]) -> bool:
+    """COPY the notices into the outbox (binary, psycopg 3), inside a savepoint; False when a key
+    was already there (inserted meanwhile by another process): nothing is left of the COPY then,
+    and the caller inserts with ON CONFLICT DO NOTHING instead.
+
+    SQLAlchemy sends an INSERT ... ON CONFLICT without RETURNING as one pipelined statement per
+    row: for 80,000 notices that is 1.4 s of client CPU, the COPY 0.05 s.
+    """
+    from psycopg.errors import UniqueViolation
+
+    driver = connection.connection.driver_connection
+    statement = f"COPY {_NOTICES.name} ({', '.join(_COPY_COLUMNS)}) FROM STDIN (FORMAT BINARY)"
+    try:
+        with connection.begin_nested(), driver.cursor() as cursor, cursor.copy(statement) as copy:
+            copy.set_types(_COPY_TYPES)
+            write = copy.write_row
+            for n in notices:
+                write((n.team_id, n.kind, n.occurrence_at, n.ref, n.due_at, n.expires_at, "pending", 0))
+    except UniqueViolation:
+        logger.info("outbox: a notice was added meanwhile; inserting %d with ON CONFLICT DO NOTHING", len(notices))
+        return False
+    return True
 
 
 def _same(value: datetime) -> datetime:

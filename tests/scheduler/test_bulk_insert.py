@@ -1,0 +1,146 @@
+"""The bulk plan writes the same outbox on every backend: PostgreSQL's COPY gives SQLite's rows."""
+
+from __future__ import annotations
+
+import os
+import random
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete, select, update
+
+from bot.scheduler import planner as planner_module
+from bot.scheduler.planner import COPY_FROM_ROWS, PLANNER_KINDS, NoticePlanner
+from storage.db import Database
+from storage.models import MeetingSchedule, ScheduledNotice
+from tests.conftest import postgres_schema
+from tests.scheduler import make_teams, migrated, utc
+
+NOW = datetime(2026, 11, 2, 14, 0, tzinfo=UTC)
+ZONES = ("America/New_York", "Europe/Istanbul", "Asia/Tokyo", "Australia/Sydney", "Pacific/Auckland", "UTC")
+
+OutboxRow = tuple[object, ...]
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[Database]:
+    database = migrated(database_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def copies(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, bool]]:
+    """Each COPY the planner tried: (notices, whether it went in)."""
+    seen: list[tuple[int, bool]] = []
+    real = planner_module._copy
+
+    def spy(connection: object, notices: list[object]) -> bool:
+        done = real(connection, notices)  # type: ignore[arg-type]
+        seen.append((len(notices), done))
+        return done
+
+    monkeypatch.setattr(planner_module, "_copy", spy)
+    return seen
+
+
+def fill(db: Database, count: int) -> list[int]:
+    """`count` teams with varied schedules (the same on every call), and an outbox with leftovers."""
+    teams = make_teams(db, count)
+    rng = random.Random(11)
+    with db.session() as session:
+        for index, team in enumerate(teams):
+            if index % 10 == 9:
+                continue  # no schedule
+            recurrence = rng.choice(["weekly", "weekly", "biweekly", "monthly"])
+            session.add(MeetingSchedule(
+                team_id=team, weekdays=",".join(str(d) for d in sorted(rng.sample(range(7), rng.randint(1, 3)))),
+                start_time=f"{rng.randint(0, 23):02d}:{rng.choice(['00', '15', '30', '45'])}",
+                duration_minutes=rng.choice([30, 45, 60, 90]), timezone=rng.choice(ZONES), recurrence=recurrence,
+                monthly_week=rng.choice([1, 2, 3, -1]) if recurrence == "monthly" else None,
+                first_date=date(2026, 9, 1), last_date=date(2026, 11, 20) if index % 17 == 0 else None,
+                skip_dates="2026-11-03,2026-11-04" if index % 7 == 0 else "", active=index % 13 != 12,
+                updated_by="U0TEACH01",
+            ))
+        for team in teams[::6]:  # left over from an older rule, sent already, or not the planner's
+            session.add_all([
+                ScheduledNotice(team_id=team, kind="reminder", occurrence_at=utc(2026, 11, 3, 12, 15),
+                                due_at=utc(2026, 11, 3, 12, 0), expires_at=utc(2026, 11, 3, 13, 0)),
+                ScheduledNotice(team_id=team, kind="meeting_start", occurrence_at=utc(2026, 11, 2, 9, 0),
+                                due_at=utc(2026, 11, 2, 9, 0), expires_at=utc(2026, 11, 2, 10, 0), status="sent",
+                                sent_at=utc(2026, 11, 2, 9, 0)),
+                ScheduledNotice(team_id=team, kind="item_ending", occurrence_at=utc(2026, 11, 2, 0, 0),
+                                due_at=utc(2026, 11, 3, 1, 0), expires_at=utc(2026, 11, 3, 2, 0), ref=2),
+            ])
+    return teams
+
+
+def change_some(db: Database, teams: list[int]) -> None:
+    """What teams do between two starts: longer meetings, a cancelled series, a new time."""
+    with db.session() as session:
+        schedules = MeetingSchedule.__table__.c
+        session.execute(update(MeetingSchedule).where(schedules.team_id.in_(teams[::4])).values(duration_minutes=75))
+        session.execute(update(MeetingSchedule).where(schedules.team_id.in_(teams[1::9])).values(active=False))
+        session.execute(update(MeetingSchedule).where(schedules.team_id.in_(teams[2::11])).values(start_time="07:45"))
+
+
+def outbox(db: Database, teams: list[int]) -> set[OutboxRow]:
+    """Every row but its id, the team as its position in `teams` (ids may differ between databases)."""
+    position = {team: index for index, team in enumerate(teams)}
+    with db.session() as session:
+        return {
+            (position[n.team_id], n.kind, n.occurrence_at, n.ref, n.due_at, n.expires_at, n.status, n.attempts,
+             n.claimed_at, n.sent_at)
+            for n in session.scalars(select(ScheduledNotice))
+        }
+
+
+@pytest.mark.skipif(not os.environ.get("PLC_TEST_DATABASE_URL"), reason="needs PLC_TEST_DATABASE_URL")
+def test_postgresql_copy_writes_the_rows_that_sqlite_inserts(tmp_path: Path, copies: list[tuple[int, bool]]) -> None:
+    sqlite = migrated(f"sqlite:///{tmp_path / 'plc.sqlite3'}")
+    with postgres_schema(os.environ["PLC_TEST_DATABASE_URL"]) as url:
+        postgres = migrated(url)
+        try:
+            teams = {name: fill(database, 150) for name, database in (("sqlite", sqlite), ("pg", postgres))}
+
+            def plan_both(now: datetime) -> set[OutboxRow]:
+                NoticePlanner(sqlite).plan_all(now)
+                NoticePlanner(postgres).plan_all(now)
+                rows = outbox(sqlite, teams["sqlite"])
+                assert outbox(postgres, teams["pg"]) == rows
+                return rows
+
+            first = plan_both(NOW)
+            assert copies and copies[0][0] >= COPY_FROM_ROWS and all(done for _, done in copies)
+            assert len([r for r in first if r[6] == "pending" and r[1] != "item_ending"]) > 8 * 100
+            assert plan_both(NOW) == first  # idempotent: a second start adds nothing
+            for database in (sqlite, postgres):
+                change_some(database, teams["sqlite" if database is sqlite else "pg"])
+            # Two days on, some meetings under way or over, some schedules changed: keeps, deletes, inserts.
+            later = plan_both(NOW + timedelta(days=2, hours=5))
+            assert later != first
+        finally:
+            postgres.dispose()
+            sqlite.dispose()
+
+
+def test_a_notice_added_meanwhile_is_skipped_not_doubled(
+    db: Database, copies: list[tuple[int, bool]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process planned some teams between the planner's read and its insert: no error, no double."""
+    teams = fill(db, 40)
+    planner = NoticePlanner(db)
+    planner.plan_all(NOW)
+    planned = outbox(db, teams)
+    with db.session() as session:  # most teams lose their pending notices; the planner will not see the others'
+        session.execute(delete(ScheduledNotice).where(
+            ScheduledNotice.team_id.in_(teams[5:]), ScheduledNotice.kind.in_(PLANNER_KINDS),
+            ScheduledNotice.status == "pending",
+        ))
+    monkeypatch.setattr(planner_module, "_existing_notices", lambda *args: {})
+    planner.plan_all(NOW)
+    assert outbox(db, teams) == planned
+    if db.engine.dialect.name == "postgresql":
+        assert copies[-1][1] is False  # the COPY met a key already there and was undone
