@@ -33,7 +33,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple, Protocol, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Connection, Dialect, String, delete, insert, or_, select, type_coerce
+from sqlalchemy import Connection, DateTime, Dialect, String, delete, insert, or_, select, type_coerce
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
@@ -288,7 +288,12 @@ class _Codec:
             self.encode = functools.lru_cache(maxsize=65_536)(process)
 
     def column(self, column: Any) -> Any:
-        return type_coerce(column, String()) if self.as_text else column
+        """A datetime column selected in the form `encode` gives: SQLite's text, PostgreSQL's own
+        aware datetimes (not converted to UTC one by one: an aware datetime equals and hashes as
+        the same instant in any zone)."""
+        if self.as_text:
+            return type_coerce(column, String())
+        return type_coerce(column, DateTime(timezone=True)) if self.dialect.name == "postgresql" else column
 
     def insert(self, connection: Connection, notices: Sequence[PlannedNotice]) -> None:
         """Insert, skipping a key another process inserted meanwhile (web worker vs scheduler)."""
