@@ -7,6 +7,7 @@ import random
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import delete, select, update
@@ -32,17 +33,19 @@ def db(database_url: str) -> Iterator[Database]:
 
 
 @pytest.fixture
-def copies(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, bool]]:
-    """Each COPY the planner tried: (notices, whether it went in)."""
-    seen: list[tuple[int, bool]] = []
-    real = planner_module._copy
+def copies(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str]]:
+    """Each COPY the planner opened: (notices, "copied" | "refused" | "aborted")."""
+    seen: list[tuple[int, str]] = []
+    stream = planner_module._CopyStream
+    real_exit = stream.__exit__
 
-    def spy(connection: object, notices: list[object]) -> bool:
-        done = real(connection, notices)  # type: ignore[arg-type]
-        seen.append((len(notices), done))
-        return done
+    def spy(self: planner_module._CopyStream, *error: object) -> None:
+        opened = self._write is not None
+        real_exit(self, *error)  # type: ignore[arg-type]
+        if opened:
+            seen.append((len(self.notices), "copied" if self.copied else "refused" if self.refused else "aborted"))
 
-    monkeypatch.setattr(planner_module, "_copy", spy)
+    monkeypatch.setattr(stream, "__exit__", spy)
     return seen
 
 
@@ -98,7 +101,7 @@ def outbox(db: Database, teams: list[int]) -> set[OutboxRow]:
 
 
 @pytest.mark.skipif(not os.environ.get("PLC_TEST_DATABASE_URL"), reason="needs PLC_TEST_DATABASE_URL")
-def test_postgresql_copy_writes_the_rows_that_sqlite_inserts(tmp_path: Path, copies: list[tuple[int, bool]]) -> None:
+def test_postgresql_copy_writes_the_rows_that_sqlite_inserts(tmp_path: Path, copies: list[tuple[int, str]]) -> None:
     sqlite = migrated(f"sqlite:///{tmp_path / 'plc.sqlite3'}")
     with postgres_schema(os.environ["PLC_TEST_DATABASE_URL"]) as url:
         postgres = migrated(url)
@@ -113,21 +116,25 @@ def test_postgresql_copy_writes_the_rows_that_sqlite_inserts(tmp_path: Path, cop
                 return rows
 
             first = plan_both(NOW)
-            assert copies and copies[0][0] >= COPY_FROM_ROWS and all(done for _, done in copies)
+            # Teams with no notice yet: COPYed while planning; teams with leftovers: after the deletes.
+            assert [outcome for _, outcome in copies] == ["copied", "copied"]
+            assert min(count for count, _ in copies) >= COPY_FROM_ROWS
             assert len([r for r in first if r[6] == "pending" and r[1] != "item_ending"]) > 8 * 100
             assert plan_both(NOW) == first  # idempotent: a second start adds nothing
+            assert len(copies) == 2
             for database in (sqlite, postgres):
                 change_some(database, teams["sqlite" if database is sqlite else "pg"])
             # Two days on, some meetings under way or over, some schedules changed: keeps, deletes, inserts.
             later = plan_both(NOW + timedelta(days=2, hours=5))
             assert later != first
+            assert len(copies) == 3 and copies[2][1] == "copied"  # the replaced notices
         finally:
             postgres.dispose()
             sqlite.dispose()
 
 
 def test_a_notice_added_meanwhile_is_skipped_not_doubled(
-    db: Database, copies: list[tuple[int, bool]], monkeypatch: pytest.MonkeyPatch
+    db: Database, copies: list[tuple[int, str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Another process planned some teams between the planner's read and its insert: no error, no double."""
     teams = fill(db, 40)
@@ -143,4 +150,30 @@ def test_a_notice_added_meanwhile_is_skipped_not_doubled(
     planner.plan_all(NOW)
     assert outbox(db, teams) == planned
     if db.engine.dialect.name == "postgresql":
-        assert copies[-1][1] is False  # the COPY met a key already there and was undone
+        assert copies[-1][1] == "refused"  # the COPY met a key already there and was undone
+
+
+def test_an_error_while_planning_leaves_the_outbox_as_it_was(
+    db: Database, copies: list[tuple[int, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    teams = fill(db, 40)
+    before = outbox(db, teams)
+    real_plan_rule = planner_module.plan_rule
+    calls = 0
+
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 30:
+            raise RuntimeError("planning failed")
+        return real_plan_rule(*args, **kwargs)
+
+    monkeypatch.setattr(planner_module, "plan_rule", failing)
+    with pytest.raises(RuntimeError, match="planning failed"):
+        NoticePlanner(db).plan_all(NOW)
+    assert outbox(db, teams) == before
+    if db.engine.dialect.name == "postgresql":
+        assert copies and copies[-1][1] == "aborted"  # the COPY was under way: undone with its savepoint
+    monkeypatch.setattr(planner_module, "plan_rule", real_plan_rule)
+    NoticePlanner(db).plan_all(NOW)  # the connection went back to the pool in a usable state
+    assert len(outbox(db, teams)) > len(before)
