@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -195,7 +196,7 @@ class NoticePlanner:
 
     def plan_all(self, now: datetime) -> int:
         """Plan every team (at scheduler start); returns the number of active schedules planned."""
-        with self.db.session() as session:
+        with _collector_paused(), self.db.session() as session:
             result = plan_teams_in(session, None, now)
         logger.info("planned %d schedules: %d notices added, %d removed", result.teams, result.inserted,
                     result.deleted)
@@ -398,6 +399,25 @@ class _CopyStream:
             self.refused = True
             return
         self.copied = True
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while every team is planned (then on again).
+
+    The pass holds hundreds of thousands of small objects (rows read, notices planned, none in a
+    cycle) until it ends: as they pile up they set off full collections, each of which re-scans the
+    whole heap (3 or 4 of them with 10,000 teams: 0.2-0.4 s). Reference counting still frees what
+    the pass drops; cycles made meanwhile are collected once it is over.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _same(value: datetime) -> datetime:
