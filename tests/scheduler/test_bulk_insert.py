@@ -137,7 +137,10 @@ def test_postgresql_copy_writes_the_rows_that_sqlite_inserts(tmp_path: Path, cop
 def test_a_notice_added_meanwhile_is_skipped_not_doubled(
     db: Database, copies: list[tuple[int, str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Another process planned some teams between the planner's read and its insert: no error, no double."""
+    """Another process planned some teams between the planner's read and its insert: no error, no double.
+
+    (Simulated: the planner is made blind to the outbox, so it plans again what is already there.)
+    """
     teams = fill(db, 40)
     planner = NoticePlanner(db)
     planner.plan_all(NOW)
