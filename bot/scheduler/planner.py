@@ -17,8 +17,9 @@ sent or dropped, nor kinds it does not own (the meeting service adds `item_endin
 service `commitment_due`: only PLANNER_KINDS are read and deleted here). The pending
 notices of a meeting already under way (or just over) are kept while its rule still yields it,
 so its `meeting_end` still goes out. Planning many teams is done in bulk: a few queries, the
-occurrences computed in Python, then chunked deletes and bulk inserts (on PostgreSQL with psycopg,
-a binary COPY once there are `COPY_FROM_ROWS` notices or more).
+occurrences computed in Python, then chunked deletes and bulk inserts. On PostgreSQL with psycopg,
+from `COPY_FROM_ROWS` notices on, the inserts are a binary COPY, and the notices of teams that had
+none in the outbox are streamed to the server while the other teams are still being planned.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ import gc
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple, Protocol, TypeVar
@@ -354,7 +354,7 @@ class _CopyStream:
         self.notices: list[PlannedNotice] = []
         self.copied = False
         self.refused = False
-        self._open: ExitStack | None = None
+        self._open: contextlib.ExitStack | None = None
         self._write: Callable[[Sequence[Any]], None] | None = None
 
     def add(self, notices: Iterable[PlannedNotice]) -> None:
@@ -372,7 +372,7 @@ class _CopyStream:
 
     def _start(self, connection: Connection) -> None:
         statement = f"COPY {_NOTICES.name} ({', '.join(_COPY_COLUMNS)}) FROM STDIN (FORMAT BINARY)"
-        with ExitStack() as stack:
+        with contextlib.ExitStack() as stack:
             stack.enter_context(connection.begin_nested())
             cursor = stack.enter_context(connection.connection.driver_connection.cursor())
             copy = stack.enter_context(cursor.copy(statement))
