@@ -407,7 +407,7 @@ def _collector_paused() -> Iterator[None]:
 
     The pass holds hundreds of thousands of small objects (rows read, notices planned, none in a
     cycle) until it ends: as they pile up they set off full collections, each of which re-scans the
-    whole heap (3 or 4 of them with 10,000 teams: 0.2-0.4 s). Reference counting still frees what
+    whole heap (3 or 4 of them with 10,000 teams: 0.15-0.3 s). Reference counting still frees what
     the pass drops; cycles made meanwhile are collected once it is over.
     """
     if not gc.isenabled():
