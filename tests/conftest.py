@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,23 +31,29 @@ def postgres_schema_url(base_url: str, schema: str) -> str:
     return url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
 
 
+@contextmanager
+def postgres_schema(base_url: str) -> Iterator[str]:
+    """A fresh schema in `base_url`'s PostgreSQL, dropped afterwards: the URL whose connections use it."""
+    schema = f"plc_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(postgres_schema_url(base_url, "public"))
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield postgres_schema_url(base_url, schema)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """An empty database: a SQLite file, or a fresh schema in PLC_TEST_DATABASE_URL's PostgreSQL."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'plc.sqlite3'}"
         return
-    base = os.environ["PLC_TEST_DATABASE_URL"]
-    schema = f"plc_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(postgres_schema_url(base, "public"))
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield postgres_schema_url(base, schema)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with postgres_schema(os.environ["PLC_TEST_DATABASE_URL"]) as url:
+        yield url
 
 
 @pytest.fixture

@@ -17,22 +17,25 @@ sent or dropped, nor kinds it does not own (the meeting service adds `item_endin
 service `commitment_due`: only PLANNER_KINDS are read and deleted here). The pending
 notices of a meeting already under way (or just over) are kept while its rule still yields it,
 so its `meeting_end` still goes out. Planning many teams is done in bulk: a few queries, the
-occurrences computed in Python, then bulk inserts and chunked deletes.
+occurrences computed in Python, then chunked deletes and bulk inserts. On PostgreSQL with psycopg,
+from `COPY_FROM_ROWS` notices on, the inserts are a binary COPY, and the notices of teams that had
+none in the outbox are streamed to the server while the other teams are still being planned.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple, Protocol, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Connection, Dialect, String, delete, insert, or_, select, type_coerce
+from sqlalchemy import Connection, DateTime, Dialect, String, delete, insert, or_, select, type_coerce
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
@@ -53,6 +56,13 @@ _RECENT = timedelta(days=2)
 _TICK = timedelta(microseconds=1)
 _IN_CHUNK = 500
 _INSERT_CHUNK = 5_000
+# From this many notices, PostgreSQL (psycopg 3) gets them by COPY: below it, COPY's extra round
+# trips (savepoint, COPY, release) cost as much as the pipelined INSERT they save (measured: even
+# at 32 notices, 1.0 ms each way; at 64, 1.5 ms against 2.6 ms).
+COPY_FROM_ROWS = 64
+_COPY_COLUMNS = ("team_id", "kind", "occurrence_at", "ref", "due_at", "expires_at", "status", "attempts")
+# The binary formats of the columns above (migration 0002): a mismatch is refused by the server.
+_COPY_TYPES = ("int4", "varchar", "timestamptz", "int4", "timestamptz", "timestamptz", "varchar", "int4")
 
 NoticeKey = tuple[int, str, datetime, int]
 T = TypeVar("T")
@@ -186,7 +196,7 @@ class NoticePlanner:
 
     def plan_all(self, now: datetime) -> int:
         """Plan every team (at scheduler start); returns the number of active schedules planned."""
-        with self.db.session() as session:
+        with _collector_paused(), self.db.session() as session:
             result = plan_teams_in(session, None, now)
         logger.info("planned %d schedules: %d notices added, %d removed", result.teams, result.inserted,
                     result.deleted)
@@ -220,45 +230,49 @@ def plan_teams_in(session: Session, team_ids: Sequence[int] | None, now: datetim
     planned = 0
     encode = codec.encode
     now_stored = encode(now)
-    for team_id in set(existing) | set(schedules):
-        rows = existing.get(team_id)
-        schedule = schedules.get(team_id)
-        wanted: list[PlannedNotice] = []
-        under_way: list[PlannedNotice] = []
-        if schedule is not None:
-            try:
-                rule = NoticePlanner.rule_from_schedule(schedule)
-            except ValueError as error:
-                logger.warning("team %d: schedule cannot be read, left as it is: %s", team_id, error)
-                continue
-            # Only a pending notice of a meeting already started needs the look back (rare, and costly).
-            look_back = rows is not None and any(
-                row[1] == "pending" and key[1] <= now_stored for key, row in rows.items()
-            )
-            wanted, under_way = plan_rule(team_id, rule, now, look_back=look_back)
-            planned += 1
-        if not rows:
-            inserts.extend(wanted)
-            continue
-        wanted_by_key = {(n.kind, encode(n.occurrence_at)): n for n in wanted}
-        replaced: set[tuple[str, Any]] = set()
-        for key, (row_id, status, expires_at) in rows.items():
-            if status != "pending":
-                continue
-            notice = wanted_by_key.get(key)
-            if notice is None:
-                if not any(n.kind == key[0] and encode(n.occurrence_at) == key[1] for n in under_way):
-                    deletes.append(row_id)  # no longer wanted
-            elif encode(notice.expires_at) != expires_at:
-                deletes.append(row_id)  # same meeting, new duration: replaced below
-                replaced.add(key)
-        inserts.extend(n for key, n in wanted_by_key.items() if key not in rows or key in replaced)
     connection = session.connection()
+    # A team with no planner notice in the outbox needs no delete first: its notices can go in now.
+    with _CopyStream(connection if codec.copies else None) as fresh:
+        for team_id in set(existing) | set(schedules):
+            rows = existing.get(team_id)
+            schedule = schedules.get(team_id)
+            wanted: list[PlannedNotice] = []
+            under_way: list[PlannedNotice] = []
+            if schedule is not None:
+                try:
+                    rule = NoticePlanner.rule_from_schedule(schedule)
+                except ValueError as error:
+                    logger.warning("team %d: schedule cannot be read, left as it is: %s", team_id, error)
+                    continue
+                # Only a pending notice of a meeting already started needs the look back (rare, and costly).
+                look_back = rows is not None and any(
+                    row[1] == "pending" and key[1] <= now_stored for key, row in rows.items()
+                )
+                wanted, under_way = plan_rule(team_id, rule, now, look_back=look_back)
+                planned += 1
+            if not rows:
+                fresh.add(wanted)
+                continue
+            wanted_by_key = {(n.kind, encode(n.occurrence_at)): n for n in wanted}
+            replaced: set[tuple[str, Any]] = set()
+            for key, (row_id, status, expires_at) in rows.items():
+                if status != "pending":
+                    continue
+                notice = wanted_by_key.get(key)
+                if notice is None:
+                    if not any(n.kind == key[0] and encode(n.occurrence_at) == key[1] for n in under_way):
+                        deletes.append(row_id)  # no longer wanted
+                elif encode(notice.expires_at) != expires_at:
+                    deletes.append(row_id)  # same meeting, new duration: replaced below
+                    replaced.add(key)
+            inserts.extend(n for key, n in wanted_by_key.items() if key not in rows or key in replaced)
     for chunk in _chunks(deletes, _IN_CHUNK):
         connection.execute(delete(_NOTICES).where(_NOTICES.c.id.in_(chunk), _NOTICES.c.status == "pending"))
-    for chunk in _chunks(inserts, _INSERT_CHUNK):
-        codec.insert(connection, chunk)
-    return PlanResult(planned, len(inserts), len(deletes))
+    inserted = len(fresh.notices) + len(inserts)
+    if not fresh.copied:
+        inserts = fresh.notices + inserts
+    codec.insert(connection, inserts, copy=not fresh.refused)
+    return PlanResult(planned, inserted, len(deletes))
 
 
 class _Codec:
@@ -268,24 +282,42 @@ class _Codec:
     SQLite stores text: keys are compared as the stored text (selected without parsing) and
     written as such, made by the column's own bind processor memoized per instant (meetings start
     on the quarter hour: instants repeat across teams). PostgreSQL returns datetimes, compared as
-    they are.
+    they are; with psycopg 3, bulk inserts are a COPY.
     """
 
     def __init__(self, dialect: Dialect) -> None:
         self.dialect = dialect
         self.as_text = dialect.name == "sqlite"
+        self.copies = dialect.name == "postgresql" and dialect.driver == "psycopg"
         process = _NOTICES.c.due_at.type.dialect_impl(dialect).bind_processor(dialect)
         self.encode: Callable[[datetime], Any] = _same
         if self.as_text and process is not None:
             self.encode = functools.lru_cache(maxsize=65_536)(process)
 
     def column(self, column: Any) -> Any:
-        return type_coerce(column, String()) if self.as_text else column
+        """A datetime column selected in the form `encode` gives: SQLite's text, PostgreSQL's own
+        aware datetimes (not converted to UTC one by one: an aware datetime equals and hashes as
+        the same instant in any zone)."""
+        if self.as_text:
+            return type_coerce(column, String())
+        return type_coerce(column, DateTime(timezone=True)) if self.dialect.name == "postgresql" else column
 
-    def insert(self, connection: Connection, notices: Sequence[PlannedNotice]) -> None:
-        """Insert, skipping a key another process inserted meanwhile (web worker vs scheduler)."""
+    def insert(self, connection: Connection, notices: Sequence[PlannedNotice], *, copy: bool = True) -> None:
+        """Insert, skipping a key another process inserted meanwhile (web worker vs scheduler).
+
+        `copy=False`: not by COPY (one was just refused for a key already there).
+        """
         if not notices:
             return
+        if copy and self.copies and len(notices) >= COPY_FROM_ROWS:
+            with _CopyStream(connection) as stream:
+                stream.add(notices)
+            if stream.copied:
+                return
+        for chunk in _chunks(notices, _INSERT_CHUNK):
+            self._insert_chunk(connection, chunk)
+
+    def _insert_chunk(self, connection: Connection, notices: Sequence[PlannedNotice]) -> None:
         if self.as_text:
             encode = self.encode
             connection.exec_driver_sql(
@@ -300,6 +332,92 @@ class _Codec:
         else:
             statement = insert(_NOTICES)
         connection.execute(statement, [n.row() for n in notices])
+
+
+class _CopyStream:
+    """Notices COPYed into the outbox as they are added (PostgreSQL, psycopg 3, binary format), so
+    that the server inserts them while the planner works out the rest (the two share the machine's
+    cores instead of taking turns).
+
+    The COPY starts once `COPY_FROM_ROWS` notices are there (fewer go in by the ordinary insert);
+    it runs in a savepoint. Every notice added stays in `notices`. After the block: `copied` if they
+    are all in the outbox; `refused` if a key was already there (inserted meanwhile by another
+    process), in which case nothing of the COPY is left and the caller inserts them with ON
+    CONFLICT DO NOTHING. With no connection (another database), nothing is copied.
+
+    Why: SQLAlchemy sends an INSERT ... ON CONFLICT without RETURNING as one pipelined statement
+    per row: for 80,000 notices, 1.4 s of client CPU; the COPY takes 0.05 s.
+    """
+
+    def __init__(self, connection: Connection | None) -> None:
+        self.connection = connection
+        self.notices: list[PlannedNotice] = []
+        self.copied = False
+        self.refused = False
+        self._open: contextlib.ExitStack | None = None
+        self._write: Callable[[Sequence[Any]], None] | None = None
+
+    def add(self, notices: Iterable[PlannedNotice]) -> None:
+        start = len(self.notices)
+        self.notices.extend(notices)
+        if self._write is None:
+            if self.connection is None or len(self.notices) < COPY_FROM_ROWS:
+                return
+            self._start(self.connection)
+            start = 0
+        write = self._write
+        assert write is not None
+        for n in self.notices[start:]:
+            write((n.team_id, n.kind, n.occurrence_at, n.ref, n.due_at, n.expires_at, "pending", 0))
+
+    def _start(self, connection: Connection) -> None:
+        statement = f"COPY {_NOTICES.name} ({', '.join(_COPY_COLUMNS)}) FROM STDIN (FORMAT BINARY)"
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(connection.begin_nested())
+            cursor = stack.enter_context(connection.connection.driver_connection.cursor())
+            copy = stack.enter_context(cursor.copy(statement))
+            copy.set_types(_COPY_TYPES)
+            self._open, self._write = stack.pop_all(), copy.write_row
+
+    def __enter__(self) -> _CopyStream:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: Any) -> None:
+        opened, self._open, self._write = self._open, None, None
+        if opened is None:
+            return
+        if error is not None:
+            opened.__exit__(kind, error, trace)  # the COPY is aborted, the savepoint rolled back
+            return
+        from psycopg.errors import UniqueViolation
+
+        try:
+            opened.close()
+        except UniqueViolation:
+            logger.info("outbox: a notice was added meanwhile; inserting %d with ON CONFLICT DO NOTHING",
+                        len(self.notices))
+            self.refused = True
+            return
+        self.copied = True
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while every team is planned (then on again).
+
+    The pass holds hundreds of thousands of small objects (rows read, notices planned, none in a
+    cycle) until it ends: as they pile up they set off full collections, each of which re-scans the
+    whole heap (3 or 4 of them with 10,000 teams: 0.15-0.3 s). Reference counting still frees what
+    the pass drops; cycles made meanwhile are collected once it is over.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _same(value: datetime) -> datetime:
