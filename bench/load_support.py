@@ -15,6 +15,7 @@ import contextlib
 import itertools
 import os
 import random
+import re
 import shutil
 import signal
 import sys
@@ -25,6 +26,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +41,8 @@ from bot.devtools.slack_requests import SlackRequestSender, values_for
 DEFAULT_DATABASE_URL = os.environ.get("PLC_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 DEFAULT_BROKER_URL = os.environ.get("PLC_BENCH_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
 TARGET_P99_MS = 100.0
+ACK_LINE = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) INFO plc_bot\.requests slack request "
+                      r"kind=(\S+) name=(\S+) status=\d+ ack_ms=([\d.]+)$", re.MULTILINE)
 
 
 class SetupError(Exception):
@@ -216,6 +220,20 @@ class Deployment:
                     if needle in line:
                         counts[needle] += 1
         return counts
+
+    def server_acks(self, since: float, until: float) -> dict[str, list[float]]:
+        """The servers' own ack times (ms) by request kind (command, event, ...) and by "kind name", from their
+        one log line per Slack request, for requests logged between the wall-clock times `since` and `until`."""
+        found: dict[str, list[float]] = defaultdict(list)
+        for process in self.topology.processes:
+            if not isinstance(process, Server):
+                continue
+            for match in ACK_LINE.finditer(process.output()):
+                logged = datetime.strptime(match[1], "%Y-%m-%d %H:%M:%S,%f").timestamp()
+                if since <= logged <= until:
+                    found[match[2]].append(float(match[4]))
+                    found[f"{match[2]} {match[3]}"].append(float(match[4]))
+        return found
 
     def log_lines(self, needle: str, limit: int = 5) -> list[str]:
         found = []
@@ -516,6 +534,20 @@ _event_counter = itertools.count(1)
 def unique_ts() -> str:
     """A message ts no other message of the run has."""
     return f"{int(time.time())}.{next(_event_counter):06d}"
+
+
+def figures_of(values: Iterable[float]) -> KindFigures:
+    ordered = sorted(values)
+    if not ordered:
+        return KindFigures(0, 0, float("nan"), float("nan"), float("nan"))
+    return KindFigures(len(ordered), 0, percentile(ordered, 0.5), percentile(ordered, 0.99), ordered[-1])
+
+
+def load_average() -> str:
+    try:
+        return " ".join(f"{v:.1f}" for v in os.getloadavg())
+    except OSError:
+        return "n/a"
 
 
 def mib(kib: int | None) -> str:

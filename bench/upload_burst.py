@@ -52,7 +52,9 @@ from bench.load_support import (
     accept_empty,
     add_teachers,
     bench_process_sample,
+    figures_of,
     handle_stop_signals,
+    load_average,
     mib,
     ms,
     open_modal,
@@ -147,11 +149,14 @@ def measure(args: argparse.Namespace, deployment: Deployment, servers: list[Serv
         thread.join()
 
     progress(f"baseline: {args.help_clients} clients send /plc help for {args.baseline:.0f} s, nothing else running")
+    load_before = load_average()
+    baseline_window = [time.time(), 0.0]
     stop = threading.Event()
     threads = help_clients(servers, deployment, latencies, "help, baseline", args.help_clients, stop,
                            args.baseline, facilitator)
     for thread in threads:
         thread.join()
+    baseline_window[1] = time.time()
 
     emulator.slow_downloads(args.slow_host)
     progress(f"burst: {len(forms)} upload submissions at once (file host {args.slow_host:.0f} s per download) "
@@ -194,6 +199,8 @@ def measure(args: argparse.Namespace, deployment: Deployment, servers: list[Serv
     stop.set()
     for thread in threads:
         thread.join(timeout=40)
+    burst_window = (started_wall, time.time())
+    load_after = load_average()
     after = sample_processes(deployment.topology.processes)
     bench_after = bench_process_sample()
     progress(f"burst over after {burst_seconds:.1f} s; waiting for the jobs to finish")
@@ -223,6 +230,13 @@ def measure(args: argparse.Namespace, deployment: Deployment, servers: list[Serv
     cpu["bench (clients + emulator)"] = round((bench_after.cpu_s or 0) - (bench_before.cpu_s or 0), 2)
 
     figures = {kind: latencies.figures([kind]).__dict__ for kind in latencies.kinds()}
+    acks_baseline = deployment.server_acks(*baseline_window)
+    acks_burst = deployment.server_acks(*burst_window)
+    server_side = {
+        "help, baseline": figures_of(acks_baseline.get("command help", [])).__dict__,
+        "help, during the burst": figures_of(acks_burst.get("command help", [])).__dict__,
+        "upload view submission": figures_of(acks_burst.get("view_submission assessment_upload", [])).__dict__,
+    }
     help_burst = latencies.figures(["help, during the burst"])
     help_all_ok = latencies.errors.get("help, during the burst", 0) == 0 and latencies.errors.get(
         "help, baseline", 0) == 0
@@ -241,6 +255,8 @@ def measure(args: argparse.Namespace, deployment: Deployment, servers: list[Serv
                    "job_workers": "2 x 4 threads", "teachers": len(forms), "help_clients": args.help_clients,
                    "slow_host_s": args.slow_host, "baseline_s": args.baseline, "timeout_s": args.timeout},
         "latency_ms": figures,
+        "server_ack_ms": server_side,
+        "load_average": {"before": load_before, "after": load_after},
         "error_samples": latencies.samples,
         "burst_seconds": round(burst_seconds, 1),
         "first_submission_to_last_summary_s": round(last_summary - first_submit, 1) if last_summary else None,
@@ -294,10 +310,15 @@ def print_report(report: dict[str, Any], out: Any = sys.stdout) -> None:
     w("PLC Bot upload burst: uploads in flight while /plc help is answered (PostgreSQL + RabbitMQ)\n")
     w(f"deployment : {c['servers']} web server(s), gunicorn {c['gunicorn']} each; {c['job_workers']} job workers; "
       f"file host {c['slow_host_s']:.0f} s per download\n")
-    w(f"load       : {c['help_clients']} help clients back to back; {c['teachers']} upload submissions at once\n\n")
+    w(f"load       : {c['help_clients']} help clients back to back; {c['teachers']} upload submissions at once\n")
+    w(f"machine    : load average (1, 5, 15 min) {report['load_average']['before']} before the baseline, "
+      f"{report['load_average']['after']} after the burst\n\n")
     w(f"{'requests':<28}{'count':>7}{'errors':>8}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}\n")
     for kind, f in report["latency_ms"].items():
         w(f"{kind:<28}{f['count']:>7}{f['errors']:>8}{ms(f['p50']):>9}{ms(f['p99']):>9}{ms(f['max']):>9}\n")
+    w("as the servers log it (ack_ms: from the gateway's call to Bolt's answer; no queueing before it):\n")
+    for kind, f in report["server_ack_ms"].items():
+        w(f"{kind:<28}{f['count']:>7}{'':>8}{ms(f['p50']):>9}{ms(f['p99']):>9}{ms(f['max']):>9}\n")
     w(f"\nburst (first submission until the last summary or the timeout): {report['burst_seconds']} s\n")
     w(f"first submission -> last summary: {report['first_submission_to_last_summary_s']} s\n")
     w(f"summaries: {report['summaries']} for {len(report['summaries_per_teacher'])} teachers "
