@@ -301,6 +301,16 @@ def sample_processes(processes: Iterable[Process]) -> dict[str, ProcessSample]:
     return found
 
 
+def cpu_between(before: dict[str, ProcessSample], after: dict[str, ProcessSample]) -> dict[str, float]:
+    """CPU seconds each process used between two samples (processes present in both, same pid)."""
+    used = {}
+    for name, sample in after.items():
+        earlier = before.get(name)
+        if earlier is not None and earlier.pid == sample.pid and sample.cpu_s is not None and earlier.cpu_s is not None:
+            used[name] = round(sample.cpu_s - earlier.cpu_s, 2)
+    return used
+
+
 def bench_process_sample() -> ProcessSample:
     return ProcessSample(os.getpid(), rss_kib(os.getpid()), time.process_time())
 
@@ -541,6 +551,58 @@ def figures_of(values: Iterable[float]) -> KindFigures:
     if not ordered:
         return KindFigures(0, 0, float("nan"), float("nan"), float("nan"))
     return KindFigures(len(ordered), 0, percentile(ordered, 0.5), percentile(ordered, 0.99), ordered[-1])
+
+
+@dataclass
+class MachineCpu:
+    """Machine-wide CPU time (all cores, from /proc/stat) and the CPU time of PostgreSQL's and RabbitMQ's
+    processes (shared with anyone else using them), in seconds, at one moment."""
+
+    busy_s: float
+    total_s: float
+    services_s: float
+
+    @classmethod
+    def now(cls) -> MachineCpu | None:
+        try:
+            fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+        except (OSError, ValueError, IndexError):
+            return None
+        ticks = os.sysconf("SC_CLK_TCK")
+        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+        services = 0.0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                name, rest = stat.read_text().split(") ", 1)
+            except (OSError, ValueError):
+                continue
+            if name.split("(", 1)[-1] in ("postgres", "beam.smp"):
+                values = rest.split()
+                services += (int(values[11]) + int(values[12])) / ticks
+        return cls((sum(fields) - idle) / ticks, sum(fields) / ticks, services)
+
+
+def machine_share(before: MachineCpu | None, after: MachineCpu | None, ours_s: float) -> dict[str, float] | None:
+    """Core-seconds between two readings: the whole machine busy, our processes, PostgreSQL + RabbitMQ, and the rest
+    (other people's work on the machine), plus the machine's idle fraction."""
+    if before is None or after is None:
+        return None
+    busy, total = after.busy_s - before.busy_s, after.total_s - before.total_s
+    services = after.services_s - before.services_s
+    return {"busy_core_s": round(busy, 1), "ours_core_s": round(ours_s, 1),
+            "postgres_rabbitmq_core_s": round(services, 1),
+            "others_core_s": round(max(0.0, busy - ours_s - services), 1),
+            "idle_percent": round(100 * (1 - busy / total), 1) if total > 0 else 0.0}
+
+
+def describe_share(share: dict[str, float] | None, seconds: float) -> str:
+    if share is None:
+        return "n/a"
+    cores = os.cpu_count() or 1
+    return (f"{share['busy_core_s']:.0f} of {seconds * cores:.0f} core-seconds busy "
+            f"({share['idle_percent']:.0f} % idle): the bench's processes {share['ours_core_s']:.0f}, "
+            f"PostgreSQL + RabbitMQ {share['postgres_rabbitmq_core_s']:.0f}, "
+            f"everything else on the machine {share['others_core_s']:.0f}")
 
 
 def load_average() -> str:

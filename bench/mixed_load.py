@@ -66,15 +66,19 @@ from bench.load_support import (
     CallWatcher,
     Deployment,
     Latencies,
+    MachineCpu,
     ProcessSample,
     SetupError,
     Team,
     accept_empty,
     add_teachers,
     bench_process_sample,
+    cpu_between,
+    describe_share,
     figures_of,
     handle_stop_signals,
     load_average,
+    machine_share,
     mib,
     ms,
     open_modal,
@@ -172,7 +176,14 @@ class Run:
     expected: Expected
     latencies: Latencies
     think: float
+    job_workers: int = 2
     stop: threading.Event = field(default_factory=threading.Event)
+    warming: threading.Event = field(default_factory=threading.Event)
+
+    def workers_with_uploads(self) -> int:
+        """How many job worker processes have finished an upload job."""
+        return int(self.deployment.scalar(
+            "SELECT count(DISTINCT worker_id) FROM jobs WHERE kind = 'upload' AND state = 'done'") or 0)
 
 
 # --------------------------------------------------------------------------- one client
@@ -365,12 +376,16 @@ class Client:
 
 
 def uploader(run: Run, per_minute: float) -> None:
-    """`per_minute` uploads, each its own assessment, by a random teacher of the next team."""
+    """`per_minute` uploads, each its own assessment, by a random teacher of the next team; while `run.warming`
+    is set, one every 3 s until every job worker has run one (its first upload imports pandas and matplotlib)."""
     emulator, expected = run.deployment.emulator, run.expected
     rng = random.Random(99)
     slack = sender(run.servers[0], emulator)
     for number in itertools.count(1):
-        if run.stop.wait(60.0 / per_minute if number > 1 else 2.0):
+        pause = 60.0 / per_minute
+        if run.warming.is_set() and run.workers_with_uploads() < run.job_workers:
+            pause = 3.0
+        if run.stop.wait(pause if number > 1 else 2.0):
             return
         team = run.teams[number % len(run.teams)]
         teacher = rng.choice(team.members)
@@ -383,6 +398,7 @@ def uploader(run: Run, per_minute: float) -> None:
         file = emulator.add_file(f"load-{number}.csv", results_csv(number, rng=rng), user_id=teacher)
         values = values_for(view, {"upload_file": [file], "upload_name": name,
                                    "upload_date": datetime.now(UTC).date().isoformat()})
+
         def submit(view: dict[str, Any] = view, values: dict[str, Any] = values, teacher: str = teacher) -> Any:
             return slack.view_submission(view, values, user_id=teacher)
 
@@ -609,13 +625,16 @@ def drive(args: argparse.Namespace, run: Run, clients: list[threading.Thread]) -
         clients.append(threading.Thread(target=client.loop, name=f"client-{slot}", daemon=True))
     clients.append(threading.Thread(target=uploader, args=(run, args.uploads_per_minute), name="uploader",
                                     daemon=True))
+    run.warming.set()
     for thread in clients:
         thread.start()
     if not start_meetings(run, timeout=150):
         raise SetupError("the scheduler did not post (or Start did not start) every team's meeting in time\n"
                          + "\n".join(deployment.log_lines("ERROR")))
-    progress(f"meetings started; warming up for {args.warmup:.0f} s more")
+    progress(f"meetings started; warming up for {args.warmup:.0f} s more (and until each job worker ran an upload)")
     run.stop.wait(args.warmup)
+    wait_until(lambda: run.workers_with_uploads() >= run.job_workers, 90, every=1.0)
+    run.warming.clear()
     warmup_errors = run.latencies.total_errors()
     warmup_samples = list(run.latencies.samples)
 
@@ -626,6 +645,7 @@ def drive(args: argparse.Namespace, run: Run, clients: list[threading.Thread]) -
     started_wall = time.time()
     series: list[tuple[float, dict[str, ProcessSample]]] = [(0.0, sample_processes(deployment.topology.processes))]
     bench_start = bench_process_sample()
+    machine_start = MachineCpu.now()
     started = time.monotonic()
     while not run.stop.wait(min(args.sample_every, max(0.0, args.seconds - (time.monotonic() - started)))):
         elapsed = time.monotonic() - started
@@ -639,6 +659,7 @@ def drive(args: argparse.Namespace, run: Run, clients: list[threading.Thread]) -
     load_after = load_average()
     measured = run.latencies
     bench_end = bench_process_sample()
+    machine_end = MachineCpu.now()
     run.stop.set()
     progress("load stopped; letting the jobs and the scheduler finish")
     for thread in clients:
@@ -660,7 +681,10 @@ def drive(args: argparse.Namespace, run: Run, clients: list[threading.Thread]) -
         ("meeting notes", "SELECT count(*) FROM meeting_notes"), ("assessments", "SELECT count(*) FROM assessments"),
         ("result rows", "SELECT count(*) FROM assessment_results"), ("jobs", "SELECT count(*) FROM jobs"),
         ("processed events", "SELECT count(*) FROM processed_events"))}
+    ours = sum(cpu_between(series[0][1], series[-1][1]).values()) + (bench_end.cpu_s or 0) - (bench_start.cpu_s or 0)
+    share = machine_share(machine_start, machine_end, ours)
     context = {"load_average": {"before": load_before, "after": load_after}, "volumes": volumes,
+               "machine_cpu": share, "machine_cpu_text": describe_share(share, measured_seconds),
                "error_lines": deployment.log_lines(" ERROR ", limit=5)}
     return report(args, run, measured, measured_seconds, series, bench_start, bench_end, effects,
                   warmup_errors, warmup_samples, errors_logged, acks, context)
@@ -730,7 +754,8 @@ def print_report(r: dict[str, Any], out: Any = sys.stdout) -> None:
       f"{c['uploads_per_minute']} uploads/min; measured {r['measured_seconds']} s: {r['requests']} requests, "
       f"{r['requests_per_second']} req/s\n")
     w(f"machine    : load average (1, 5, 15 min) {r['load_average']['before']} at the start, "
-      f"{r['load_average']['after']} at the end of the measured time\n\n")
+      f"{r['load_average']['after']} at the end of the measured time (runnable threads, the bench's own included)\n")
+    w(f"  CPU during the measured time: {r['machine_cpu_text']}\n\n")
     w(f"{'requests':<40}{'count':>7}{'errors':>8}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}\n")
 
     def row(name: str, f: dict[str, Any]) -> None:

@@ -47,14 +47,18 @@ from bench.load_support import (
     CallWatcher,
     Deployment,
     Latencies,
+    MachineCpu,
     SetupError,
     Team,
     accept_empty,
     add_teachers,
     bench_process_sample,
+    cpu_between,
+    describe_share,
     figures_of,
     handle_stop_signals,
     load_average,
+    machine_share,
     mib,
     ms,
     open_modal,
@@ -151,18 +155,21 @@ def measure(args: argparse.Namespace, deployment: Deployment, servers: list[Serv
     progress(f"baseline: {args.help_clients} clients send /plc help for {args.baseline:.0f} s, nothing else running")
     load_before = load_average()
     baseline_window = [time.time(), 0.0]
+    baseline_start = (sample_processes(deployment.topology.processes), bench_process_sample(), MachineCpu.now())
     stop = threading.Event()
     threads = help_clients(servers, deployment, latencies, "help, baseline", args.help_clients, stop,
                            args.baseline, facilitator)
     for thread in threads:
         thread.join()
     baseline_window[1] = time.time()
+    baseline_end = (sample_processes(deployment.topology.processes), bench_process_sample(), MachineCpu.now())
 
     emulator.slow_downloads(args.slow_host)
     progress(f"burst: {len(forms)} upload submissions at once (file host {args.slow_host:.0f} s per download) "
              f"and {args.help_clients} help clients until every summary is posted (at most {args.timeout:.0f} s)")
     before = sample_processes(deployment.topology.processes)
     bench_before = bench_process_sample()
+    machine_before = MachineCpu.now()
     stop = threading.Event()
     threads = help_clients(servers, deployment, latencies, "help, during the burst", args.help_clients, stop,
                            args.timeout + 5, facilitator)
@@ -203,6 +210,7 @@ def measure(args: argparse.Namespace, deployment: Deployment, servers: list[Serv
     load_after = load_average()
     after = sample_processes(deployment.topology.processes)
     bench_after = bench_process_sample()
+    machine_after = MachineCpu.now()
     progress(f"burst over after {burst_seconds:.1f} s; waiting for the jobs to finish")
 
     wait_until(lambda: deployment.scalar("SELECT count(*) FROM jobs WHERE state IN ('queued', 'running')") == 0,
@@ -222,13 +230,15 @@ def measure(args: argparse.Namespace, deployment: Deployment, servers: list[Serv
     results = deployment.scalar("SELECT count(*) FROM assessment_results")
     uploads = deployment.scalar("SELECT count(*) FROM assessment_uploads")
 
-    cpu = {}
-    for name, sample in after.items():
-        earlier = before.get(name)
-        if earlier is not None and earlier.pid == sample.pid and sample.cpu_s is not None and earlier.cpu_s is not None:
-            cpu[name] = round(sample.cpu_s - earlier.cpu_s, 2)
+    cpu = cpu_between(before, after)
     cpu["bench (clients + emulator)"] = round((bench_after.cpu_s or 0) - (bench_before.cpu_s or 0), 2)
-
+    baseline_ours = sum(cpu_between(baseline_start[0], baseline_end[0]).values()) + (
+        (baseline_end[1].cpu_s or 0) - (baseline_start[1].cpu_s or 0))
+    machine = {
+        "baseline": machine_share(baseline_start[2], baseline_end[2], baseline_ours),
+        "burst": machine_share(machine_before, machine_after, sum(cpu.values())),
+    }
+    windows = {"baseline": baseline_window[1] - baseline_window[0], "burst": burst_window[1] - burst_window[0]}
     figures = {kind: latencies.figures([kind]).__dict__ for kind in latencies.kinds()}
     acks_baseline = deployment.server_acks(*baseline_window)
     acks_burst = deployment.server_acks(*burst_window)
@@ -257,6 +267,8 @@ def measure(args: argparse.Namespace, deployment: Deployment, servers: list[Serv
         "latency_ms": figures,
         "server_ack_ms": server_side,
         "load_average": {"before": load_before, "after": load_after},
+        "machine_cpu": machine,
+        "machine_cpu_text": {k: describe_share(v, windows[k]) for k, v in machine.items()},
         "error_samples": latencies.samples,
         "burst_seconds": round(burst_seconds, 1),
         "first_submission_to_last_summary_s": round(last_summary - first_submit, 1) if last_summary else None,
@@ -312,7 +324,10 @@ def print_report(report: dict[str, Any], out: Any = sys.stdout) -> None:
       f"file host {c['slow_host_s']:.0f} s per download\n")
     w(f"load       : {c['help_clients']} help clients back to back; {c['teachers']} upload submissions at once\n")
     w(f"machine    : load average (1, 5, 15 min) {report['load_average']['before']} before the baseline, "
-      f"{report['load_average']['after']} after the burst\n\n")
+      f"{report['load_average']['after']} after the burst (runnable threads, the bench's own included)\n")
+    for phase, text in report["machine_cpu_text"].items():
+        w(f"  CPU during the {phase}: {text}\n")
+    w("\n")
     w(f"{'requests':<28}{'count':>7}{'errors':>8}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}\n")
     for kind, f in report["latency_ms"].items():
         w(f"{kind:<28}{f['count']:>7}{f['errors']:>8}{ms(f['p50']):>9}{ms(f['p99']):>9}{ms(f['max']):>9}\n")
