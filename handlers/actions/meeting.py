@@ -39,11 +39,11 @@ def register(app: App, services: Services) -> None:
         found = team_meeting(body, context)
         if found is None:
             return
-        team, before = found
-        meeting = services.meetings.start(before.id)
-        if before.status == "open":
-            refresh_meeting_message(client, services, team, meeting)
-            announce_item(client, services, team, meeting, first=True)
+        team, shown = found
+        step = services.meetings.start(shown.id)
+        if step.started:  # only the click that started it says so (two people may click at once)
+            refresh_meeting_message(client, services, team, step.meeting)
+            announce_item(client, services, team, step.meeting, first=True)
 
     @app.action(NEXT_ACTION)
     def next_item(ack: Ack, body: dict, client: WebClient, respond: Respond, context: dict) -> None:
@@ -51,14 +51,14 @@ def register(app: App, services: Services) -> None:
         found = team_meeting(body, context)
         if found is None:
             return
-        team, before = found
-        meeting = services.meetings.next_item(before.id)
-        if before.current_item == meeting.current_item:
+        team, shown = found
+        step = services.meetings.next_item(shown.id)
+        if not step.moved:
             respond(text=services.catalog_for(team).t("meeting.already_last"), response_type="ephemeral",
                     replace_original=False)
             return
-        refresh_meeting_message(client, services, team, meeting)
-        announce_item(client, services, team, meeting, first=before.status == "open")
+        refresh_meeting_message(client, services, team, step.meeting)
+        announce_item(client, services, team, step.meeting, first=step.started)
 
     @app.action(END_ACTION)
     def end_meeting(ack: Ack, body: dict, client: WebClient, context: dict) -> None:
