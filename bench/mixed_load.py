@@ -7,7 +7,8 @@ As deployed: PostgreSQL and RabbitMQ, two web servers (`plc-bot run --http --no-
 2 workers x 8 threads each), two `plc-bot worker`s and one `plc-bot scheduler`, on a schema and a
 queue of their own, calling an in-process Slack emulator. `--teams` teams of 12 teachers are
 registered through the setup modal, each schedules a meeting at the next whole minute (the real
-scheduler posts it) and the meeting is started with its Start button.
+scheduler posts it), and two members press the meeting's Start button at the same moment (through
+both servers), as happens in a room.
 
 Each client is bound to one server (keep-alive, like a load balancer's connection) and one team;
 it picks an action, performs it as a random member of its team, then thinks for an exponentially
@@ -30,8 +31,8 @@ distributed time (mean `--think` s). Actions, by weight:
 The figures are those of the measured `--seconds`, after a warm-up (until every meeting is posted
 and started, then `--warmup` s more). It prints requests by kind, errors (non-200, or a form or a
 command refused), ack latency p50/p99 overall and by kind, effects doubled or missing (every
-upload's summary, commitment notice, reminder DM, Done notice, parked topic and shared reflection
-once; one modal per trigger; no event processed twice; one App Home publish per open; at most one
+upload's summary, commitment notice, reminder DM, Done notice, parked topic, shared reflection and
+meeting start once; one modal per trigger; no event processed twice; one App Home publish per open; at most one
 focus nudge per thread), and each process's RSS at the start, during and at the end of the
 measured time (gunicorn's workers included).
 
@@ -440,10 +441,11 @@ def setup_teams(run: Run, count: int) -> None:
 
 
 def start_meetings(run: Run, timeout: float) -> bool:
-    """Wait for the scheduler's meeting messages and press Start on each, as a person would (a second after
-    the message appears); keep the started message. False when a meeting is not posted or not started in time."""
+    """Wait for the scheduler's meeting messages; a second after each appears, two members press its Start
+    button at the same moment (through both servers), as happens in a room; keep the started message. False
+    when a meeting is not posted or not started in time."""
     emulator = run.deployment.emulator
-    admin = sender(run.servers[1 % len(run.servers)], emulator)
+    pressers = [sender(server, emulator) for server in run.servers]
     deadline = time.monotonic() + timeout
     for team in run.teams:
         def posted(team: TeamState = team) -> dict[str, Any] | None:
@@ -458,8 +460,22 @@ def start_meetings(run: Run, timeout: float) -> bool:
         controls = next(b for b in message["blocks"] if b.get("block_id") == "meeting_controls")
         value = controls["elements"][0]["value"]
         before = run.deployment.rows("SELECT status, message_ts FROM meetings WHERE id = :id", id=int(value))
-        admin.block_actions([{"action_id": "meeting_start", "block_id": "meeting_controls", "value": value}],
-                            user_id=team.members[0], channel_id=team.channel_id, message=message)
+        together = threading.Barrier(len(pressers))
+
+        def press(slack: SlackRequestSender, user: str, message: dict[str, Any] = message, value: str = value,
+                  team: TeamState = team, together: threading.Barrier = together) -> None:
+            together.wait(timeout=10)
+            if slack is not pressers[0]:
+                time.sleep(random.uniform(0.0, 0.05))  # "at the same moment": within 50 ms of each other
+            timed(run.latencies, "click meeting_start", lambda: slack.block_actions(
+                [{"action_id": "meeting_start", "block_id": "meeting_controls", "value": value}],
+                user_id=user, channel_id=team.channel_id, message=message))
+
+        threads = [threading.Thread(target=press, args=(slack, team.members[i])) for i, slack in enumerate(pressers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=40)
 
         def started(team: TeamState = team, ts: str = message["ts"]) -> dict[str, Any] | None:
             current = next((m for m in emulator.messages(team.channel_id) if m["ts"] == ts), None)
@@ -516,6 +532,7 @@ def count_effects(run: Run) -> dict[str, Any]:
     shared: Counter = Counter()
     summaries: Counter = Counter()
     nudges: Counter = Counter()
+    started: Counter = Counter()
     identical: Counter = Counter()
     for call in posts:
         text, blocks = str(call.args.get("text") or ""), json.dumps(call.args.get("blocks"), sort_keys=True)
@@ -535,6 +552,8 @@ def count_effects(run: Run) -> dict[str, Any]:
             summaries[summary[1]] += 1
         if "focus_park" in blocks:
             nudges[str(call.args.get("thread_ts"))] += 1
+        if text.startswith("The meeting has started"):
+            started[str(call.args.get("thread_ts"))] += 1
 
     checks: list[dict[str, Any]] = []
 
@@ -575,6 +594,8 @@ def count_effects(run: Run) -> dict[str, Any]:
                     "doubled": sum(max(0, labelled.get(t, 0) - n) for t, n in thread_ok.items()),
                     "missing": sum(max(0, n - labelled.get(t, 0)) for t, n in thread_ok.items())}
     checks.append(check_thread)
+    check("meeting started notice (2 Start clicks at once)", {t.meeting_ts: 1 for t in run.teams if t.meeting_ts},
+          started)
     checks.append({"effect": "focus nudge per thread (cooldown 10 min)", "expected": len(thread_ok),
                    "seen": sum(nudges.values()), "doubled": sum(max(0, n - 1) for n in nudges.values()),
                    "missing": 0})
