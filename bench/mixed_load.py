@@ -157,7 +157,6 @@ class Expected:
     thread_events_ok: Counter = field(default_factory=Counter)  # thread_ts -> messages acknowledged
     home_opens_ok: int = 0
     modals_missing: Counter = field(default_factory=Counter)
-    refused: Counter = field(default_factory=Counter)
     reminders: list[dict[str, Any]] = field(default_factory=list)  # reminder DMs not yet clicked
     uploads_sent: itertools.count = field(default_factory=lambda: itertools.count(1))
 
@@ -199,8 +198,8 @@ class Client:
         self.rng = random.Random(seed)
         self.team = run.teams[slot % len(run.teams)]
         self.session = requests.Session()
-        self.slack: SlackRequestSender = sender(run.servers[slot % len(run.servers)], run.deployment.emulator,
-                                                self.session)
+        server = run.servers[(slot // len(run.teams)) % len(run.servers)]  # every team has clients on both servers
+        self.slack: SlackRequestSender = sender(server, run.deployment.emulator, self.session)
         self.user = self.team.members[0]
         self.actions: list[tuple[Callable[[], None], float]] = [
             (lambda: self.command("help"), 14), (lambda: self.command("next"), 7),
