@@ -588,7 +588,7 @@ def machine_share(before: MachineCpu | None, after: MachineCpu | None, ours_s: f
     if before is None or after is None:
         return None
     busy, total = after.busy_s - before.busy_s, after.total_s - before.total_s
-    services = after.services_s - before.services_s
+    services = max(0.0, after.services_s - before.services_s)  # a PostgreSQL backend that exits takes its time
     return {"busy_core_s": round(busy, 1), "ours_core_s": round(ours_s, 1),
             "postgres_rabbitmq_core_s": round(services, 1),
             "others_core_s": round(max(0.0, busy - ours_s - services), 1),
