@@ -41,6 +41,10 @@ from bot.devtools.slack_requests import SlackRequestSender, values_for
 DEFAULT_DATABASE_URL = os.environ.get("PLC_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 DEFAULT_BROKER_URL = os.environ.get("PLC_BENCH_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
 TARGET_P99_MS = 100.0
+# gunicorn closes a keep-alive connection idle for 5 s (bot/server.py). A request sent on such a connection just as
+# the server closes it is reset, as between any proxy and its backend; so, like a proxy whose idle timeout is
+# shorter than its backend's, a client does not reuse a connection that has been idle longer than this.
+REUSE_IDLE_S = 4.0
 ACK_LINE = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) INFO plc_bot\.requests slack request "
                       r"kind=(\S+) name=(\S+) status=\d+ ack_ms=([\d.]+)$", re.MULTILINE)
 

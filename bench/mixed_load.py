@@ -63,6 +63,7 @@ import requests
 from bench.load_support import (
     DEFAULT_BROKER_URL,
     DEFAULT_DATABASE_URL,
+    REUSE_IDLE_S,
     TARGET_P99_MS,
     CallWatcher,
     Deployment,
@@ -219,7 +220,10 @@ class Client:
             while not self.run.stop.is_set():
                 self.user = self.rng.choice(self.team.members)
                 self.rng.choices(functions, weights)[0]()
-                self.run.stop.wait(min(10.0, self.rng.expovariate(1.0 / self.run.think)))
+                think = min(10.0, self.rng.expovariate(1.0 / self.run.think))
+                self.run.stop.wait(think)
+                if think > REUSE_IDLE_S:
+                    self.session.close()  # the next request opens a new connection (see REUSE_IDLE_S)
         finally:
             self.session.close()
 
@@ -387,6 +391,8 @@ def uploader(run: Run, per_minute: float) -> None:
             pause = 3.0
         if run.stop.wait(pause if number > 1 else 2.0):
             return
+        assert slack.session is not None
+        slack.session.close()  # idle for longer than REUSE_IDLE_S: a new connection
         team = run.teams[number % len(run.teams)]
         teacher = rng.choice(team.members)
         view = open_modal(slack, run.watcher, "upload", teacher, team.channel_id, run.latencies, "/plc upload")
