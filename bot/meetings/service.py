@@ -50,6 +50,16 @@ class MeetingView:
 
 
 @dataclass(frozen=True)
+class Step:
+    """What one Start or Next click did, decided under the meeting's row lock: two people clicking at
+    the same moment are taken one after the other, and only the click that changed something announces it."""
+
+    meeting: MeetingView
+    started: bool  # this click started the meeting (its first item)
+    moved: bool  # this click changed the current item (starting the meeting included)
+
+
+@dataclass(frozen=True)
 class Minutes:
     """What a meeting leaves behind."""
 
@@ -226,25 +236,31 @@ class MeetingService:
             ).one_or_none()
             return _view(meeting, session.get(Team, meeting.team_id).default_protocol) if meeting else None
 
-    def start(self, meeting_id: int, now: datetime | None = None) -> MeetingView:
-        """Start the first item (once); the timekeeper's nudge is put in the scheduler's outbox."""
+    def start(self, meeting_id: int, now: datetime | None = None) -> Step:
+        """Start the first item (once, whoever clicks first); the timekeeper's nudge is put in the scheduler's
+        outbox."""
         now = now or datetime.now(UTC)
         with self.db.session() as session:
-            meeting = session.get(Meeting, meeting_id)
+            meeting = self._locked(session, meeting_id)
+            started = meeting.status == OPEN
             self._begin(session, meeting, now)
-            return _view(meeting, session.get(Team, meeting.team_id).default_protocol)
+            return Step(_view(meeting, session.get(Team, meeting.team_id).default_protocol), started, started)
 
-    def next_item(self, meeting_id: int, now: datetime | None = None) -> MeetingView:
+    def next_item(self, meeting_id: int, now: datetime | None = None) -> Step:
+        """Move to the next item (an open meeting starts with its first); nothing after the last item."""
         now = now or datetime.now(UTC)
         with self.db.session() as session:
-            meeting = session.get(Meeting, meeting_id)
-            if meeting.status == OPEN:
+            meeting = self._locked(session, meeting_id)
+            started = meeting.status == OPEN
+            before = meeting.current_item
+            if started:
                 self._begin(session, meeting, now)
             elif meeting.status == RUNNING:
                 items = _items_from_json(meeting.agenda)
                 if meeting.current_item < len(items) - 1:
                     self._enter_item(session, meeting, meeting.current_item + 1, now)
-            return _view(meeting, session.get(Team, meeting.team_id).default_protocol)
+            moved = started or meeting.current_item != before
+            return Step(_view(meeting, session.get(Team, meeting.team_id).default_protocol), started, moved)
 
     def add_note(self, channel_id: str, thread_ts: str, user_id: str, text: str, message_ts: str) -> bool:
         """Keep a message said in a meeting's thread; False when it is no live meeting's thread."""
@@ -349,6 +365,15 @@ class MeetingService:
             select(Meeting).where(Meeting.team_id == team_id, Meeting.status.in_((OPEN, RUNNING)))
             .order_by(Meeting.starts_at.desc())
         ).first()
+
+    @staticmethod
+    def _locked(session: Session, meeting_id: int) -> Meeting:
+        """The meeting's row, locked until the unit of work ends: a concurrent click waits, then sees what this one
+        did. SQLite has no row locks: a write as the transaction's first statement takes the database's write lock
+        (waiting for, then reading after, any other writer)."""
+        if session.get_bind().dialect.name == "sqlite":
+            session.execute(update(Meeting).where(Meeting.id == meeting_id).values(status=Meeting.status))
+        return session.get(Meeting, meeting_id, with_for_update=True)
 
     def _begin(self, session: Session, meeting: Meeting, now: datetime) -> None:
         """An open meeting starts with its first item (a running or ended one is left as it is)."""

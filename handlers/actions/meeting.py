@@ -51,10 +51,11 @@ def register(app: App, services: Services) -> None:
         if found is None:
             ack()
             return
-        team, before = found
-        meeting = services.meetings.start(before.id)
-        if before.status == "open":
-            show(MEETING_MOVED, team, {"meeting_id": meeting.id, "item": meeting.current_item, "first": True}, body)
+        team, shown = found
+        step = services.meetings.start(shown.id)
+        if step.started:  # only the click that started it says so (two people may click at once)
+            show(MEETING_MOVED, team, {"meeting_id": step.meeting.id, "item": step.meeting.current_item,
+                                       "first": True}, body)
         ack()
 
     @app.action(NEXT_ACTION)
@@ -63,15 +64,15 @@ def register(app: App, services: Services) -> None:
         if found is None:
             ack()
             return
-        team, before = found
-        meeting = services.meetings.next_item(before.id)
-        if before.current_item == meeting.current_item:
+        team, shown = found
+        step = services.meetings.next_item(shown.id)
+        if not step.moved:
             ack()
             respond(text=services.catalog_for(team).t("meeting.already_last"), response_type="ephemeral",
                     replace_original=False)
             return
-        show(MEETING_MOVED, team, {"meeting_id": meeting.id, "item": meeting.current_item,
-                                   "first": before.status == "open"}, body)
+        show(MEETING_MOVED, team, {"meeting_id": step.meeting.id, "item": step.meeting.current_item,
+                                   "first": step.started}, body)
         ack()
 
     @app.action(END_ACTION)
