@@ -49,15 +49,18 @@ def register(app: App, services: Services) -> None:
                                             meeting if meeting.isdigit() else None))
 
     @app.action(DONE_ACTION)
-    def done(ack: Ack, body: dict, client: WebClient, respond: Respond, context: dict) -> None:
-        ack()
-        found = owned(body, respond, context)
-        if found is None:
+    def done(ack: Ack, body: dict, respond: Respond, context: dict) -> None:
+        found = owned_commitment(services, payload.action_value(body), payload.user_id(body),
+                                 context.get("team_id") or "")
+        if isinstance(found, str):
+            ack()
+            respond(text=found, response_type="ephemeral", replace_original=False)
             return
         commitment, team = found
         change = services.commitments.mark_done(commitment.id, payload.user_id(body))
-        if change is not None:
+        if change is not None:  # what the answer shows is queued before Slack hears the ack
             request_answer(services, team, change, payload.channel_id(body), payload.message_ts(body))
+        ack()
 
     def opens_form(action_id: str) -> Callable[..., None]:
         """Need more time / Drop: a form for the owner, unless the commitment was closed meanwhile."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 
 from bot.commitments.service import Change, CommitmentError, CommitmentView
 from bot.services import Services
@@ -37,7 +36,7 @@ def _slack_escaped(text: str) -> str:
 
 def register(app: App, services: Services) -> None:
     @app.view(NEW_CALLBACK)
-    def submit_commitment(ack: Ack, view: dict, client: WebClient, context: dict) -> None:
+    def submit_commitment(ack: Ack, view: dict, context: dict) -> None:
         team = services.teams.find(context.get("team_id") or "", read_metadata(view).get("channel_id", ""))
         texts = services.catalog_for(team)
         values = view_values(view)
@@ -71,7 +70,7 @@ def register(app: App, services: Services) -> None:
             return None
         return found
 
-    def answered(client: WebClient, team: TeamProfile, change: Change | None, view: dict, context: dict) -> None:
+    def answered(team: TeamProfile, change: Change | None, view: dict, context: dict) -> None:
         """Update the reminder the form came from, tell the team, and rebuild the App Home it came from."""
         meta = read_metadata(view)
         if change is not None:
@@ -80,7 +79,7 @@ def register(app: App, services: Services) -> None:
             request_home(services, context.get("team_id") or "", context.get("user_id") or "")
 
     @app.view(MORE_TIME_CALLBACK)
-    def submit_more_time(ack: Ack, view: dict, client: WebClient, context: dict) -> None:
+    def submit_more_time(ack: Ack, view: dict, context: dict) -> None:
         found = owned(ack, view, context, DUE_BLOCK)
         if found is None:
             return
@@ -96,10 +95,10 @@ def register(app: App, services: Services) -> None:
             ack(response_action="errors", errors={DUE_BLOCK: error_text(texts, error.key, error.params)})
             return
         ack()
-        answered(client, team, change, view, context)
+        answered(team, change, view, context)
 
     @app.view(DROP_CALLBACK)
-    def submit_drop(ack: Ack, view: dict, client: WebClient, context: dict) -> None:
+    def submit_drop(ack: Ack, view: dict, context: dict) -> None:
         found = owned(ack, view, context, REASON_BLOCK)
         if found is None:
             return
@@ -111,4 +110,4 @@ def register(app: App, services: Services) -> None:
             return
         change = services.commitments.drop(commitment.id, _slack_escaped(reason), context.get("user_id") or "")
         ack()
-        answered(client, team, change, view, context)
+        answered(team, change, view, context)
