@@ -39,6 +39,7 @@ from typing import Any, TextIO
 import requests
 from sqlalchemy.engine import make_url
 
+from bench.load_support import percentile
 from bot.devtools.slack_emulator import SlackEmulator
 from bot.devtools.slack_requests import SlackRequestSender
 
@@ -215,14 +216,6 @@ class SessionSender(SlackRequestSender):
 
     def plc_help(self) -> requests.Response:
         return self.slash_command("/plc", "help", user_id=USER_ID, channel_id=CHANNEL_ID)
-
-
-def percentile(sorted_values: Sequence[float], fraction: float) -> float:
-    """Nearest-rank percentile of an ascending list."""
-    if not sorted_values:
-        return float("nan")
-    rank = max(1, min(len(sorted_values), int(-(-fraction * len(sorted_values) // 1))))
-    return sorted_values[rank - 1]
 
 
 @dataclass

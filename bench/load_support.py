@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import json
 import os
 import random
 import re
@@ -313,6 +314,25 @@ def cpu_between(before: dict[str, ProcessSample], after: dict[str, ProcessSample
         if earlier is not None and earlier.pid == sample.pid and sample.cpu_s is not None and earlier.cpu_s is not None:
             used[name] = round(sample.cpu_s - earlier.cpu_s, 2)
     return used
+
+
+def run_main(args: Any, measure: Callable[[Any], dict[str, Any]],
+             print_report: Callable[[dict[str, Any]], None]) -> int:
+    """A load bench's `main`: measure with cleanup on Ctrl-C or SIGTERM, then print a report or JSON."""
+    handle_stop_signals()
+    try:
+        result = measure(args)
+    except SetupError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; processes stopped, queues deleted, schema dropped", file=sys.stderr)
+        return 130
+    if args.json:
+        print(json.dumps(result, indent=2, default=str))
+    else:
+        print_report(result)
+    return 0
 
 
 def bench_process_sample() -> ProcessSample:

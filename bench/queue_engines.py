@@ -40,6 +40,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -76,6 +77,17 @@ def wait_until(predicate, timeout: float, interval: float = 0.02) -> bool:
             return True
         time.sleep(interval)
     return bool(predicate())
+
+
+def timed_sends(send: Callable[[int], object], count: int, all_done: Callable[[], bool]) -> tuple[list[float], float]:
+    """Send `count` jobs one by one: each send's seconds, and the seconds until `all_done`."""
+    latencies, started = [], time.perf_counter()
+    for i in range(count):
+        t = time.perf_counter()
+        send(i)
+        latencies.append(time.perf_counter() - t)
+    wait_until(all_done, 30)
+    return latencies, time.perf_counter() - started
 
 
 # --- the runs table -------------------------------------------------------------------------------------------------
@@ -696,13 +708,7 @@ def probe_in_process() -> dict[str, dict[str, Any]]:
         done.clear()
         task = app.task(name="probe")(probe_job)
         with start_worker(app, pool="threads", concurrency=THREADS, perform_ping_check=False, loglevel="ERROR"):
-            lat, started = [], time.perf_counter()
-            for i in range(count):
-                t = time.perf_counter()
-                task.delay(i)
-                lat.append(time.perf_counter() - t)
-            wait_until(lambda: len(done) >= count, 30)
-            drain = time.perf_counter() - started
+            lat, drain = timed_sends(task.delay, count, lambda: len(done) >= count)
         app.close()
         out["celery"] = {"mode": "memory:// + celery.contrib.testing start_worker (threads) in the app process",
                          "enqueue_p50_ms": ms(pct(lat, 50)), "drain_s": round(drain, 2), "ran": len(done),
@@ -715,13 +721,7 @@ def probe_in_process() -> dict[str, dict[str, Any]]:
             done.clear()
             task = app.task(name="probe")(probe_job)
             with start_worker(app, pool="threads", concurrency=THREADS, perform_ping_check=False, loglevel="ERROR"):
-                lat, started = [], time.perf_counter()
-                for i in range(count):
-                    t = time.perf_counter()
-                    task.delay(i)
-                    lat.append(time.perf_counter() - t)
-                wait_until(lambda: len(done) >= count, 30)
-                drain = time.perf_counter() - started
+                lat, drain = timed_sends(task.delay, count, lambda: len(done) >= count)
             app.close()
         out["celery"]["sqlite"] = {"mode": "sqla+sqlite:// (kombu SQLAlchemy transport) + start_worker",
                                    "enqueue_p50_ms": ms(pct(lat, 50)), "drain_s": round(drain, 2), "ran": len(done)}

@@ -56,7 +56,6 @@ from bench.load_support import (
     cpu_between,
     describe_share,
     figures_of,
-    handle_stop_signals,
     load_average,
     machine_share,
     mib,
@@ -66,6 +65,7 @@ from bench.load_support import (
     progress,
     register_team,
     results_csv,
+    run_main,
     sample_processes,
     sender,
     timed,
@@ -379,21 +379,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
-    handle_stop_signals()
-    try:
-        report = run(args)
-    except SetupError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("interrupted; processes stopped, queues deleted, schema dropped", file=sys.stderr)
-        return 130
-    if args.json:
-        print(json.dumps(report, indent=2, default=str))
-    else:
-        print_report(report)
-    return 0
+    return run_main(parse_args(argv), run, print_report)
 
 
 if __name__ == "__main__":
