@@ -5,16 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from storage.models import Job, JobEffect, ProcessHeartbeat
+from storage.repositories import upsert_insert
 
 OPEN_STATES = ("queued", "running")
-
-
-def _insert(session: Session):  # type: ignore[no-untyped-def]
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 class JobRepository:
@@ -54,12 +50,6 @@ class JobRepository:
     def recent(self, limit: int) -> list[Job]:
         return list(self.session.scalars(select(Job).order_by(Job.created_at.desc()).limit(limit)))
 
-    def count_by_state(self) -> dict[str, int]:
-        from sqlalchemy import func
-
-        rows = self.session.execute(select(Job.state, func.count()).group_by(Job.state))
-        return {state: count for state, count in rows}
-
     def forget_finished_before(self, cutoff: datetime) -> int:
         result = self.session.execute(delete(Job).where(Job.state.in_(("done", "dead")), Job.updated_at < cutoff))
         return result.rowcount or 0
@@ -71,7 +61,7 @@ class JobEffectRepository:
 
     def claim(self, key: str, now: datetime) -> bool:
         """Record `key` as claimed; False when any process claimed or did it before."""
-        statement = (_insert(self.session)(JobEffect).values(key=key, state="claimed", created_at=now)
+        statement = (upsert_insert(self.session)(JobEffect).values(key=key, state="claimed", created_at=now)
                      .on_conflict_do_nothing(index_elements=["key"]).returning(JobEffect.key))
         return self.session.execute(statement).scalar_one_or_none() is not None
 

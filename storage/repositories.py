@@ -70,6 +70,11 @@ class TeamRepository:
         return team
 
 
+def upsert_insert(session: Session) -> Any:
+    """The dialect's INSERT that knows ON CONFLICT (PostgreSQL's or SQLite's), for "record once" statements."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
 class ProcessedEventRepository:
     """Remembers Events API `event_id`s so a re-sent event is recognised."""
 
@@ -78,10 +83,8 @@ class ProcessedEventRepository:
 
     def remember(self, event_id: str, received_at: datetime) -> bool:
         """Record `event_id`; False when it was already recorded (by any process)."""
-        dialect = self.session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         statement = (
-            insert(ProcessedEvent)
+            upsert_insert(self.session)(ProcessedEvent)
             .values(event_id=event_id, received_at=received_at)
             .on_conflict_do_nothing(index_elements=["event_id"])
             .returning(ProcessedEvent.event_id)

@@ -63,8 +63,3 @@ class EffectLedger:
 
             raise IntegrityError("effect already recorded", {"key": key}, Exception(key))
         repo.finish(key, json.dumps(result))
-
-    def done(self, key: str) -> bool:
-        with self.db.session() as session:
-            found = JobEffectRepository(session).get(key)
-            return found is not None and found.state == "done"
