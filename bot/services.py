@@ -13,6 +13,8 @@ from bot.i18n import Catalog, catalog
 from bot.jobs.queue import JobQueue, RetryPolicy
 from bot.meetings.schedules import ScheduleService
 from bot.meetings.service import MeetingService
+from bot.plans.library import StrategyLibrary
+from bot.plans.service import PlanService
 from bot.reflections.service import ReflectionService
 from bot.settings import Settings
 from bot.teams import TeamProfile, TeamService
@@ -35,10 +37,14 @@ class Services:
     # Built from the others (see __post_init__), so `build` needs no change for them.
     reflections: ReflectionService = field(init=False)
     home: HomeService = field(init=False)
+    plans: PlanService = field(init=False)
+    library: StrategyLibrary = field(init=False)
 
     def __post_init__(self) -> None:
         self.reflections = ReflectionService(self.db)
         self.home = HomeService(self.db, self.teams, self.schedules, self.assessments, self.reflections)
+        self.plans = PlanService(self.db, self.assessments, self.commitments)
+        self.library = StrategyLibrary(self.db)
 
     @classmethod
     def build(cls, settings: Settings, db: Database) -> Services:

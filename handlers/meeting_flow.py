@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 from bot.meetings.service import MeetingView
 from bot.services import Services
 from bot.teams import TeamProfile
-from handlers.commitment_flow import review_section
+from handlers.agenda_review import opening_sections
 from handlers.reflection_flow import post_prompts
 from handlers.render.meeting import meeting_blocks, minutes_blocks, when
 from handlers.slack_calls import post_in_channel
@@ -30,7 +30,7 @@ def refresh_meeting_message(client: WebClient, services: Services, team: TeamPro
                            text=texts.t("meeting.agenda_header", team=team.name,
                                         when=when(texts, meeting.starts_at, team.timezone)),
                            blocks=meeting_blocks(texts, team, meeting,
-                                                 review_section(services, team, meeting.starts_at)))
+                                                 opening_sections(services, team, meeting.starts_at)))
     except SlackApiError as error:
         logger.warning("chat.update failed: %s", error.response.get("error"))
 
@@ -46,7 +46,7 @@ def open_meeting(client: WebClient, services: Services, team: TeamProfile, start
                              text=texts.t("meeting.agenda_header", team=team.name,
                                           when=when(texts, meeting.starts_at, team.timezone)),
                              blocks=meeting_blocks(texts, team, meeting,
-                                                   review_section(services, team, meeting.starts_at)))
+                                                   opening_sections(services, team, meeting.starts_at)))
     if posted is None:
         raise RuntimeError("could not post the meeting's agenda")
     services.meetings.attach_message(meeting.id, team.channel_id, posted["ts"])

@@ -69,6 +69,8 @@ class Team(Base):
     focus_mode: Mapped[str] = mapped_column(String(10), default="normal")
     focus_in_channel: Mapped[bool] = mapped_column(Boolean, default=False)
     focus_cooldown_minutes: Mapped[int] = mapped_column(Integer, default=10)
+    # Whether the team's measured strategies are shown to other teams of the workspace (aggregates only).
+    share_strategies: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -332,6 +334,95 @@ class Commitment(Base):
     status_note: Mapped[str | None] = mapped_column(Text, nullable=True)  # why it was dropped
     postponed: Mapped[int] = mapped_column(Integer, default=0)  # how often more time was asked for
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ActionPlan(Base):
+    """A team's action plan for one assessment: groups of students by standard, each with an owner."""
+
+    __tablename__ = "action_plans"
+    __table_args__ = (UniqueConstraint("assessment_id", name="uq_action_plans_assessment"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    # Its student lists are student data: deleting the assessment deletes the plan.
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    groups: Mapped[list[PlanGroup]] = relationship(cascade="all, delete-orphan", order_by="PlanGroup.id",
+                                                   passive_deletes=True)
+
+
+class PlanGroup(Base):
+    """One group of an action plan: students below the line on a standard (or the extension group),
+    what the team will do for them, and (once a later assessment covers it) what happened."""
+
+    __tablename__ = "plan_groups"
+    __table_args__ = (Index("ix_plan_groups_team_status", "team_id", "status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("action_plans.id", ondelete="CASCADE"), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(12))  # reteach | extension
+    # The standard (reteach); for the extension group the assessment's standards, ", "-separated.
+    standard: Mapped[str] = mapped_column(String(200))
+    owner_id: Mapped[str] = mapped_column(String(32))
+    strategy: Mapped[str] = mapped_column(Text)
+    tag: Mapped[str | None] = mapped_column(String(30), nullable=True)  # a key of the strategy catalog
+    happens_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    recheck_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # None: at the next assessment
+    commitment_id: Mapped[int | None] = mapped_column(ForeignKey("commitments.id", ondelete="SET NULL"),
+                                                      nullable=True)
+    students: Mapped[int] = mapped_column(Integer)
+    before_percent: Mapped[float] = mapped_column(Float)  # the group's mean percent on the standard
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open | measured
+    measured_assessment_id: Mapped[int | None] = mapped_column(ForeignKey("assessments.id", ondelete="SET NULL"),
+                                                               nullable=True)
+    measured_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    result: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON aggregates of the measurement
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class PlanGroupStudent(Base):
+    """A student of a plan group, as the assessment named them, with their percent before and after."""
+
+    __tablename__ = "plan_group_students"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("plan_groups.id", ondelete="CASCADE"), index=True)
+    student: Mapped[str] = mapped_column(Text)
+    teacher_id: Mapped[str] = mapped_column(String(32))
+    before_percent: Mapped[float] = mapped_column(Float)
+    after_percent: Mapped[float | None] = mapped_column(Float, nullable=True)  # None: not in the later one
+
+
+class StrategyEntry(Base):
+    """A measured strategy in the workspace's library of what worked: aggregates only, never a student."""
+
+    __tablename__ = "strategy_entries"
+    __table_args__ = (Index("ix_strategy_entries_workspace", "workspace_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(String(32))
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("plan_groups.id", ondelete="SET NULL"), nullable=True,
+                                                 unique=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    standard: Mapped[str] = mapped_column(String(200))
+    grade_band: Mapped[str] = mapped_column(String(50), default="")
+    subject: Mapped[str] = mapped_column(String(150), default="")
+    strategy: Mapped[str] = mapped_column(Text)
+    tag: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    students: Mapped[int] = mapped_column(Integer)  # measured on both assessments
+    crossed: Mapped[int] = mapped_column(Integer)  # now at or above the line
+    change: Mapped[float] = mapped_column(Float)  # mean change in points
+    others: Mapped[int] = mapped_column(Integer, default=0)  # the team's other students, the comparison
+    others_change: Mapped[float | None] = mapped_column(Float, nullable=True)
+    line: Mapped[float] = mapped_column(Float)  # the team's line the crossings count against
+    team_name: Mapped[str] = mapped_column(String(150))
+    owner_id: Mapped[str | None] = mapped_column(String(32), nullable=True)  # only when the owner shares it
+    measured_on: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -121,16 +121,32 @@ class CommitmentService:
                 raise CommitmentError("commitments.errors.past_date", day=due_on)
             standard = standard or detect_standard(text)
             assessment = self._assessment_for(session, team_id, standard) if standard else None
-            meeting = self._meeting_for(session, team_id)
-            row = Commitment(team_id=team_id, meeting_id=meeting, owner_id=owner_id, created_by=created_by,
-                             text=text, due_on=due_on, standard=standard[:40] if standard else None,
-                             assessment_id=assessment[0] if assessment else None, status=OPEN, postponed=0,
-                             created_at=now)
-            session.add(row)
-            session.flush()
-            if due_on is not None:
-                self._plan_reminder(session, row, team.timezone, now)
+            row = self.add(session, team, text, owner_id, created_by, due_on, standard,
+                           assessment[0] if assessment else None, now)
             return _view(row, assessment[1] if assessment else None)
+
+    def add(self, session: Session, team: Team, text: str, owner_id: str, created_by: str, due_on: date | None,
+            standard: str | None, assessment_id: int | None, now: datetime) -> Commitment:
+        """Record a checked commitment in `session`'s transaction (with its reminder), e.g. a plan group's."""
+        row = Commitment(team_id=team.id, meeting_id=self._meeting_for(session, team.id), owner_id=owner_id,
+                         created_by=created_by, text=text[:MAX_TEXT], due_on=due_on,
+                         standard=standard[:40] if standard else None, assessment_id=assessment_id, status=OPEN,
+                         postponed=0, created_at=now)
+        session.add(row)
+        session.flush()
+        if due_on is not None:
+            self._plan_reminder(session, row, team.timezone, now)
+        return row
+
+    @classmethod
+    def close_in(cls, session: Session, commitment_id: int, status: str, note: str | None, now: datetime) -> bool:
+        """Close an open commitment in `session`'s transaction (its reminder dropped); False when it is not open."""
+        row = session.get(Commitment, commitment_id, with_for_update=True)
+        if row is None or row.status != OPEN:
+            return False
+        row.status, row.status_note, row.closed_at = status, note, now
+        cls._drop_reminders(session, row.team_id, row.id)
+        return True
 
     # ---------------------------------------------------------------- reading
     def get(self, commitment_id: int) -> CommitmentView | None:

@@ -9,13 +9,14 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.focus.keeper import FocusKeeper
+from bot.i18n import catalog
 from bot.meetings.agenda import AgendaItem, build_agenda, load_protocol, protocol_names, rotate_roles
 from storage.db import Database
-from storage.models import AgendaEntry, Meeting, MeetingNote, ParkedTopic, ScheduledNotice, Team
+from storage.models import AgendaEntry, Meeting, MeetingNote, ParkedTopic, PlanGroup, ScheduledNotice, Team
 
 ROLES = ("facilitator", "timekeeper", "recorder")
 OPEN, RUNNING, ENDED = "open", "running", "ended"
@@ -204,7 +205,10 @@ class MeetingService:
                     select(AgendaEntry).where(AgendaEntry.team_id == team_id, AgendaEntry.meeting_id.is_(None))
                     .order_by(AgendaEntry.id)
                 ))
-                agenda = build_agenda(protocol, [(e.text, e.question, e.added_by) for e in entries], duration_minutes)
+                review = catalog(language).t("plans.measured.agenda_item") \
+                    if self._plans_measured_since_last(session, team_id, starts_at) else None
+                agenda = build_agenda(protocol, [(e.text, e.question, e.added_by) for e in entries], duration_minutes,
+                                      review_title=review)
                 for entry in entries:
                     entry.meeting_id = meeting.id
                 meeting.protocol = protocol.key
@@ -212,6 +216,17 @@ class MeetingService:
                 meeting.roles = json.dumps(self._next_roles(team))
                 meeting.status = OPEN
             return _view(meeting, team.default_protocol)
+
+    @staticmethod
+    def _plans_measured_since_last(session: Session, team_id: int, starts_at: datetime) -> bool:
+        """Whether action-plan groups were measured since the team's previous meeting ("Did our plan work?")."""
+        previous = session.scalar(select(func.max(Meeting.starts_at)).where(
+            Meeting.team_id == team_id, Meeting.starts_at < starts_at, Meeting.status.in_((OPEN, RUNNING, ENDED))))
+        query = select(func.count(PlanGroup.id)).where(PlanGroup.team_id == team_id, PlanGroup.status == "measured",
+                                                       PlanGroup.measured_at <= starts_at)
+        if previous is not None:
+            query = query.where(PlanGroup.measured_at > previous)
+        return bool(session.scalar(query))
 
     def attach_message(self, meeting_id: int, channel_id: str, message_ts: str) -> None:
         with self.db.session() as session:

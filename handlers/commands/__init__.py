@@ -15,6 +15,7 @@ from handlers.commands import commitments as commitment_commands
 from handlers.commands import goal as goal_command
 from handlers.commands import help as help_command
 from handlers.commands import meeting as meeting_commands
+from handlers.commands import plans as plan_commands
 from handlers.commands import reflect as reflect_command
 from handlers.commands import schedule as schedule_commands
 from handlers.commands import settings as settings_command
@@ -38,6 +39,8 @@ AVAILABLE: dict[str, Callable[[CommandContext], None]] = {
     "minutes": meeting_commands.run_minutes,
     "upload": assessment_commands.run_upload,
     "data": assessment_commands.run_data,
+    "plan": plan_commands.run_plan,
+    "worked": plan_commands.run_worked,
     "goal": goal_command.run,
     "settings": settings_command.run,
     "reflect": reflect_command.run,

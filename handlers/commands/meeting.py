@@ -10,8 +10,8 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement, MarkdownTextObj
 
 from bot.meetings.agenda import build_agenda, load_protocol, parse_question_tag, protocol_names
 from bot.meetings.service import ROLES
+from handlers.agenda_review import opening_sections
 from handlers.commands.context import CommandContext
-from handlers.commitment_flow import review_section
 from handlers.render.meeting import agenda_lines, roles_text, when
 from handlers.views.meeting_forms import park_and_announce
 
@@ -101,7 +101,7 @@ def _agenda_show(ctx: CommandContext) -> None:
                                when=when(ctx.catalog, starts_at, ctx.team.timezone))
     else:
         header = ctx.catalog.t("meeting.agenda_show_no_meeting", protocol=protocol.name)
-    review = review_section(ctx.services, ctx.team, starts_at, datetime.now(UTC)) if starts_at is not None else []
+    review = opening_sections(ctx.services, ctx.team, starts_at, datetime.now(UTC)) if starts_at is not None else []
     ctx.ack(text=header, response_type="ephemeral", blocks=[
         SectionBlock(text=MarkdownTextObject(text=header)),
         *review,

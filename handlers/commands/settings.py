@@ -16,11 +16,13 @@ def run(ctx: CommandContext) -> None:
     policy = ctx.services.assessments.policy(team.id)
     focus = ctx.services.focus.settings(team.id)
     today = datetime.now(team.zone).date()
+    share = ctx.services.library.sharing(team.id)
     if ctx.user_id not in team.facilitator_ids:
-        text = settings_text(ctx.catalog, focus, policy, today, heading="team_settings.current_heading")
+        text = settings_text(ctx.catalog, focus, policy, today, heading="team_settings.current_heading",
+                             share=share)
         ctx.ack(text=text + "\n\n" + ctx.catalog.t("team_settings.not_facilitator"), response_type="ephemeral")
         return
     ctx.ack()
-    view = settings_modal(ctx.catalog, team.channel_id, focus, policy, today)
+    view = settings_modal(ctx.catalog, team.channel_id, focus, policy, today, share)
     if not open_modal(ctx.client, ctx.command.get("trigger_id") or "", view):
         ctx.respond(text=ctx.catalog.t("team_settings.modal_failed"), response_type="ephemeral")

@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 
 from bot.jobs.queue import JobQueue
 from bot.services import Services
-from handlers.jobs import commitments, exports, home, meeting, upload
+from handlers.jobs import commitments, exports, home, meeting, plans, upload
 
 ClientFor = Callable[[str], WebClient]
 
@@ -23,3 +23,4 @@ def register_jobs(queue: JobQueue, services: Services, client_for: ClientFor) ->
     exports.register(queue, services, client_for)
     commitments.register(queue, services, client_for)
     meeting.register(queue, services, client_for)
+    plans.register(queue, services, client_for)

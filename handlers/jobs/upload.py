@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 from slack_sdk import WebClient
+from slack_sdk.models.blocks import ActionsBlock, Block, MarkdownTextObject, SectionBlock
 
 from bot.assessments.upload import FileGone, TooLarge, UploadRequest, run_upload
 from bot.i18n import Catalog
@@ -22,8 +23,11 @@ from bot.jobs.queue import JobContext, JobKind, JobQueue
 from bot.services import Services
 from bot.teams import TeamProfile
 from handlers.jobs.failures import failure_reason
+from handlers.jobs.plans import request_measure
 from handlers.render.assessment_policy import goal_summary_line, growth_lines
 from handlers.render.assessments import channel_summary, column_question, student_lists
+from handlers.render.meeting import MAX_SECTION
+from handlers.render.plans import plan_button
 from handlers.slack_calls import call_or_log, live_thread_ts, post_in_channel
 
 if TYPE_CHECKING:  # pandas and matplotlib load on the first upload, not when a worker starts
@@ -55,6 +59,13 @@ def download(token: str | None, url: str, limit: int) -> bytes:
             if len(data) > limit:
                 raise TooLarge
         return bytes(data)
+
+
+def summary_blocks(texts: Catalog, text: str, name: str, *, has_standards: bool) -> list[Block] | None:
+    """The summary with its "Make an action plan" button (when the assessment has standards to plan by)."""
+    if not has_standards or len(text) > MAX_SECTION:
+        return None
+    return [SectionBlock(text=MarkdownTextObject(text=text)), ActionsBlock(elements=[plan_button(texts, name)])]
 
 
 def display_names(client: WebClient, user_ids: list[str]) -> dict[str, str]:
@@ -130,8 +141,9 @@ class SlackUploadPort:
                 results: pd.DataFrame) -> None:
         text = channel_summary(self.texts, request.name, request.taken_on, request.user_id, outcome, analysis,
                                progress=progress_lines(self.services, self.team, self.texts, request.name, results))
+        blocks = summary_blocks(self.texts, text, request.name, has_standards=len(analysis.standards) > 0)
         self.job.once("summary", lambda: post_in_channel(self.client, self.team.channel_id, raise_transient=True,
-                                                         text=text, **self._in_thread()))
+                                                         text=text, blocks=blocks, **self._in_thread()))
 
     def chart(self, request: UploadRequest, results: pd.DataFrame) -> None:
         from bot.assessments.chart import standards_chart
@@ -204,8 +216,10 @@ def register(queue: JobQueue, services: Services, client_for: Callable[[str], We
                 return
             request = file_request(team, request.user_id, found, request.name, request.taken_on,
                                    request.column, request.column_index, request.covers)
-        run_upload(services.assessments, port, request, limit=services.settings.max_upload_bytes,
-                   store_key=job.key("store"))
+        outcome = run_upload(services.assessments, port, request, limit=services.settings.max_upload_bytes,
+                             store_key=job.key("store"))
+        if outcome is not None and not outcome.duplicate:  # open action-plan groups may be measured on it
+            job.once("plans", lambda: request_measure(services, team, outcome.assessment_id, request.user_id))
 
     def failed(job: JobContext, reason: str) -> None:
         request = UploadRequest.from_payload(job.payload)

@@ -24,11 +24,13 @@ from bot.meetings.service import ROLES, MeetingView, Minutes
 from bot.teams import TeamProfile
 from handlers.render.commitments import commit_button
 from handlers.render.focus import focus_summary_text
+from handlers.render.plans import plan_button
 from handlers.render.team import mention_list
 
 START_ACTION, NEXT_ACTION, END_ACTION, PARK_ACTION = "meeting_start", "meeting_next", "meeting_end", "meeting_park"
 ADD_ITEM_ACTION = "agenda_add_item"
 MAX_SECTION = 2900  # Slack allows 3,000 characters in a section's text
+PLAN_QUESTIONS = (3, 4)  # how we respond when students don't learn, and extend for those who do
 
 
 def when(catalog: Catalog, moment: datetime, zone: str) -> str:
@@ -73,8 +75,11 @@ def meeting_blocks(catalog: Catalog, team: TeamProfile, meeting: MeetingView,
     if meeting.status == "running":
         buttons.append(_button(catalog, "next", NEXT_ACTION, value, "primary"))
     if meeting.status in ("open", "running"):
-        buttons += [_button(catalog, "park", PARK_ACTION, value), commit_button(catalog, meeting.id),
-                    _button(catalog, "end", END_ACTION, value, "danger")]
+        buttons += [_button(catalog, "park", PARK_ACTION, value), commit_button(catalog, meeting.id)]
+        current = meeting.current
+        if meeting.status == "running" and current is not None and current.question in PLAN_QUESTIONS:
+            buttons.append(plan_button(catalog))  # respond (q3) and extend (q4): the action plan
+        buttons.append(_button(catalog, "end", END_ACTION, value, "danger"))
     blocks: list[Block] = [
         HeaderBlock(text=catalog.t("meeting.agenda_header", team=team.name,
                                    when=when(catalog, meeting.starts_at, team.timezone))[:150]),

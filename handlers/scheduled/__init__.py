@@ -17,7 +17,8 @@ from slack_sdk import WebClient
 from bot.commitments.service import COMMITMENT_DUE, reminder_times
 from bot.meetings.agenda import build_agenda, load_protocol
 from bot.teams import TeamProfile
-from handlers.commitment_flow import review_section, send_reminder
+from handlers.agenda_review import opening_sections
+from handlers.commitment_flow import send_reminder
 from handlers.meeting_flow import close_meeting, open_meeting
 from handlers.reflection_flow import digest_for_preview
 from handlers.render.meeting import preview_blocks, roles_text, when
@@ -65,7 +66,7 @@ def senders(plc: PlcApp) -> dict[str, Sender]:
                                blocks=preview_blocks(texts, team, protocol.key, notice.occurrence_at, items,
                                                      len(entries),
                                                      digest_for_preview(services, team, notice.occurrence_at),
-                                                     review_section(services, team, notice.occurrence_at,
+                                                     opening_sections(services, team, notice.occurrence_at,
                                                                     notice.due_at))))
 
     def reminder(notice: DueNotice) -> None:

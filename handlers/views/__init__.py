@@ -3,7 +3,17 @@
 from slack_bolt import App
 
 from bot.services import Services
-from handlers.views import commitments, goal, meeting_forms, reflections, schedule, team_settings, team_setup, upload
+from handlers.views import (
+    commitments,
+    goal,
+    meeting_forms,
+    plans,
+    reflections,
+    schedule,
+    team_settings,
+    team_setup,
+    upload,
+)
 
 
 def register(app: App, services: Services) -> None:
@@ -15,3 +25,4 @@ def register(app: App, services: Services) -> None:
     goal.register(app, services)
     reflections.register(app, services)
     commitments.register(app, services)
+    plans.register(app, services)

@@ -10,11 +10,11 @@ from slack_sdk import WebClient
 from bot.assessments.policy import AssessmentPolicy, check_policy
 from bot.focus.keeper import FocusSettings, check_focus_settings
 from bot.services import Services
-from handlers.form_state import view_values
+from handlers.form_state import checked_values, view_values
 from handlers.render.assessment_policy import BELOW_BLOCK, FROM_BLOCK, RETENTION_BLOCK, YEAR_END_BLOCK, read_settings
 from handlers.render.focus import COOLDOWN_BLOCK, MODE_BLOCK, read_focus_settings
 from handlers.render.setup import read_metadata
-from handlers.render.team_settings import SETTINGS_CALLBACK, settings_text
+from handlers.render.team_settings import SETTINGS_CALLBACK, SHARE, SHARE_BLOCK, settings_text
 
 FIELDS = {"intervention_below": BELOW_BLOCK, "extension_from": FROM_BLOCK, "retention_days": RETENTION_BLOCK,
           "school_year_end": YEAR_END_BLOCK, "focus_mode": MODE_BLOCK, "focus_cooldown": COOLDOWN_BLOCK}
@@ -54,7 +54,9 @@ def register(app: App, services: Services) -> None:
         focus = FocusSettings(mode, in_channel, int(cooldown))
         services.assessments.set_policy(team.id, policy)
         services.focus.set_settings(team.id, focus)
+        share = SHARE in checked_values(values, SHARE_BLOCK)
+        services.library.set_sharing(team.id, share)
         ack()
         today = datetime.now(team.zone).date()
-        saved = settings_text(texts, focus, policy, today, heading="team_settings.saved_heading")
+        saved = settings_text(texts, focus, policy, today, heading="team_settings.saved_heading", share=share)
         client.chat_postEphemeral(channel=team.channel_id, user=user_id, text=saved)

@@ -1,0 +1,1 @@
+"""Action plans by standard, their measured results, and the workspace's library of what worked."""
