@@ -26,6 +26,7 @@ from bot.i18n import catalog
 from bot.jobs.effects import EffectLedger
 from bot.plans.grouping import EXTENSION, RETEACH, ProposedGroup, propose_groups, standards_of, student_key
 from bot.plans.grouping import measure as measure_group
+from bot.plans.library import strategy_tags
 from storage.db import Database
 from storage.models import (
     ActionPlan,
@@ -266,7 +267,8 @@ class PlanService:
                                           entry.happens_on or entry.recheck_on,
                                           group.standard if group.kind == RETEACH else None, assessment.id, now)
         row = PlanGroup(plan_id=plan.id, team_id=team.id, kind=group.kind, standard=group.standard[:200],
-                        owner_id=entry.owner_id, strategy=strategy, tag=entry.tag or None,
+                        owner_id=entry.owner_id, strategy=strategy,
+                        tag=entry.tag if entry.tag in strategy_tags() else None,
                         happens_on=entry.happens_on, recheck_on=entry.recheck_on, commitment_id=commitment.id,
                         students=count, before_percent=group.mean_percent, status=OPEN, created_at=now)
         session.add(row)

@@ -65,7 +65,8 @@ def summary_blocks(texts: Catalog, text: str, name: str, *, has_standards: bool)
     """The summary with its "Make an action plan" button (when the assessment has standards to plan by)."""
     if not has_standards or len(text) > MAX_SECTION:
         return None
-    return [SectionBlock(text=MarkdownTextObject(text=text)), ActionsBlock(elements=[plan_button(texts, name)])]
+    return [SectionBlock(text=MarkdownTextObject(text=text)),
+            ActionsBlock(block_id="upload_plan", elements=[plan_button(texts, name)])]
 
 
 def display_names(client: WebClient, user_ids: list[str]) -> dict[str, str]:
