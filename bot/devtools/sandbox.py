@@ -3,7 +3,8 @@
 The sandbox starts the Slack Web API emulator with a few teachers and one channel, builds the
 real app with `create_app`, serves it over HTTP on a free port, and then plays the part of
 Slack: what the person types becomes signed slash commands, events and interactions, and what
-the app did through the emulator is shown as text. Modals are filled in field by field.
+the app did through the emulator is shown as text. Modals are filled in field by field. `:channel NAME`
+moves the session to another channel (created on first use, with the bot added to it).
 
 Every text shown here comes from prompts/<lang>/sandbox.toml.
 """
@@ -45,8 +46,9 @@ from bot.teams import TeamProfile
 from handlers.scheduled import senders
 from storage.models import ScheduledNotice
 
-CHANNEL_ID = "C0SANDBOX1"  # the session's first channel
+CHANNEL_ID = "C0SANDBOX1"  # the session's first channel; :channel NAME adds C0SANDBOX2, C0SANDBOX3, ...
 CHANNEL_NAME = "grade4-math-plc"
+CHANNEL_ID_PREFIX = "C0SANDBOX"
 YOU = "U0SANDBOX1"
 
 POLL_SECONDS = 0.05
@@ -69,6 +71,7 @@ _LINK = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_CHANNEL_NAME = re.compile(r"^[\w-]{1,80}$")  # a Slack channel's name: lowercase letters, digits, - and _
 
 TEXT_INPUTS = ("plain_text_input", "email_text_input", "url_text_input", "number_input", "rich_text_input")
 SINGLE_LINE_INPUTS = ("plain_text_input", "email_text_input", "url_text_input", "rich_text_input")
@@ -519,7 +522,7 @@ class Renderer:
 
 
 class Sandbox:
-    """One terminal session against a running app, in #grade4-math-plc and any other channel of the session."""
+    """One terminal session against a running app, in #grade4-math-plc and any channel `:channel` adds."""
 
     def __init__(
         self, texts: Catalog, out: TextIO, reader: LineReader, style: Style, emulator: SlackEmulator,
@@ -684,6 +687,8 @@ class Sandbox:
             self.share_file(rest)
         elif name in ("join", "leave"):
             self.membership(name, rest)
+        elif name in ("channel", "go"):
+            self.go_to_channel(rest)
         elif name == "as":
             self.speak_as(rest)
         elif name == "users":
@@ -989,6 +994,47 @@ class Sandbox:
         self.shown = False
         self.send(lambda: self.sender.event(event))
         self.show_new_calls()
+
+    def go_to_channel(self, rest: str) -> None:
+        """`:channel NAME`: go to #NAME (created the first time, and the bot added); no NAME lists the channels."""
+        if not rest:
+            self.list_channels()
+            return
+        name = rest.removeprefix("#")
+        if not _CHANNEL_NAME.match(name) or name != name.lower():
+            self.warn(self.t("sandbox.channels.bad_name", name=name))
+            self.warn(self.t("sandbox.errors.usage", usage=self.t("sandbox.usage.channel")))
+            return
+        known = next((c for c in self.channels if c.name == name), None)
+        if known is self.channel:
+            self.note(self.t("sandbox.channels.already_here", channel=name))
+        elif known is not None:
+            self.channel = known
+            self.note(self.t("sandbox.channels.moved", channel=name))
+        else:
+            people = [u.id for u in self.users if u.in_channel]
+            self.channel = SandboxChannel(f"{CHANNEL_ID_PREFIX}{len(self.channels) + 1}", name, people)
+            self.channels.append(self.channel)
+            self.emulator.add_channel(self.channel.id, name, members=list(people))
+            self.note(self.t("sandbox.channels.created", channel=name, members=self.member_names(self.channel)))
+            self.bot_joins()
+
+    def member_names(self, channel: SandboxChannel) -> str:
+        """`@you, @ayse, ...`: the people in a channel of the session."""
+        return ", ".join(f"@{self.user_name(u)}" for u in channel.members)
+
+    def list_channels(self) -> None:
+        """The session's channels, each with its PLC team and its people; the current one marked."""
+        self.say(self.t("sandbox.channels.header"))
+        for channel in self.channels:
+            team = self.plc.services.teams.find(self.emulator.team_id, channel.id) if self.plc else None
+            line = self.t("sandbox.channels.line", channel=channel.name, members=self.member_names(channel),
+                          team=self.t("sandbox.channels.team", name=team.name) if team
+                          else self.t("sandbox.channels.no_team"))
+            if channel is self.channel:
+                line += " " + self.t("sandbox.channels.current")
+            self.say("  " + line)
+        self.note(self.t("sandbox.channels.hint"))
 
     def speak_as(self, rest: str) -> None:
         if not rest:
