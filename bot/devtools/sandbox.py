@@ -3,7 +3,8 @@
 The sandbox starts the Slack Web API emulator with a few teachers and one channel, builds the
 real app with `create_app`, serves it over HTTP on a free port, and then plays the part of
 Slack: what the person types becomes signed slash commands, events and interactions, and what
-the app did through the emulator is shown as text. Modals are filled in field by field.
+the app did through the emulator is shown as text. Modals are filled in field by field. `:channel NAME`
+moves the session to another channel (created on first use, with the bot added to it).
 
 Every text shown here comes from prompts/<lang>/sandbox.toml.
 """
@@ -45,8 +46,9 @@ from bot.teams import TeamProfile
 from handlers.scheduled import senders
 from storage.models import ScheduledNotice
 
-CHANNEL_ID = "C0SANDBOX1"
+CHANNEL_ID = "C0SANDBOX1"  # the session's first channel; :channel NAME adds C0SANDBOX2, C0SANDBOX3, ...
 CHANNEL_NAME = "grade4-math-plc"
+CHANNEL_ID_PREFIX = "C0SANDBOX"
 YOU = "U0SANDBOX1"
 
 POLL_SECONDS = 0.05
@@ -69,6 +71,7 @@ _LINK = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_CHANNEL_NAME = re.compile(r"^[\w-]{1,80}$")  # a Slack channel's name: lowercase letters, digits, - and _
 
 TEXT_INPUTS = ("plain_text_input", "email_text_input", "url_text_input", "number_input", "rich_text_input")
 SINGLE_LINE_INPUTS = ("plain_text_input", "email_text_input", "url_text_input", "rich_text_input")
@@ -121,6 +124,15 @@ class SandboxUser:
     tz: str
     locale: str
     in_channel: bool
+
+
+@dataclass
+class SandboxChannel:
+    """A channel of the session and who is in it (besides the bot)."""
+
+    id: str
+    name: str
+    members: list[str]
 
 
 def sandbox_users(texts: Catalog, language: str) -> list[SandboxUser]:
@@ -510,7 +522,7 @@ class Renderer:
 
 
 class Sandbox:
-    """One terminal session in #grade4-math-plc against a running app."""
+    """One terminal session against a running app, in #grade4-math-plc and any channel `:channel` adds."""
 
     def __init__(
         self, texts: Catalog, out: TextIO, reader: LineReader, style: Style, emulator: SlackEmulator,
@@ -526,7 +538,9 @@ class Sandbox:
         self.emulator = emulator
         self.sender = sender
         self.users = users
-        self.members = [u.id for u in users if u.in_channel]
+        self.channels = [SandboxChannel(CHANNEL_ID, CHANNEL_NAME, [u.id for u in users if u.in_channel])]
+        self.channel = self.channels[0]  # where the person types: slash commands, messages, :join, :due...
+        self.reply_channels: dict[str, str] = {}  # response_url key -> the channel its request came from
         self.current = YOU
         self.buttons: dict[int, Button] = {}
         self.messages: list[ShownMessage] = []
@@ -589,7 +603,7 @@ class Sandbox:
         return next((m.number for m in self.messages if m.channel_id == channel_id and m.ts == ts), None)
 
     def prompt(self) -> str:
-        return self.t("sandbox.prompt", channel=CHANNEL_NAME, user=self.user_name(self.current))
+        return self.t("sandbox.prompt", channel=self.channel.name, user=self.user_name(self.current))
 
     # ------------------------------------------------------------------ main loop
     def run(self) -> int:
@@ -623,17 +637,17 @@ class Sandbox:
         inside = [f"@{u.name}" for u in self.users if u.in_channel and u.id != YOU]
         outside = [f"@{u.name}" for u in self.users if not u.in_channel]
         self.say(self.style.bold(self.t("sandbox.banner.title")))
-        self.say(self.t("sandbox.banner.where", you=self.user_name(YOU), channel=CHANNEL_NAME,
+        self.say(self.t("sandbox.banner.where", you=self.user_name(YOU), channel=self.channel.name,
                         members=", ".join(inside)))
         if outside:
             self.say(self.t("sandbox.banner.outside", names=", ".join(outside)))
         self.say(self.t("sandbox.banner.hint"))
 
     def bot_joins(self) -> None:
-        """The bot is added to the channel, as when a teacher invites it: it introduces itself."""
+        """The bot is added to the current channel, as when a teacher invites it: it introduces itself."""
         self.say()
-        self.note(self.t("sandbox.bot_added", channel=CHANNEL_NAME))
-        event = {"type": "member_joined_channel", "user": self.emulator.bot_user_id, "channel": CHANNEL_ID,
+        self.note(self.t("sandbox.bot_added", channel=self.channel.name))
+        event = {"type": "member_joined_channel", "user": self.emulator.bot_user_id, "channel": self.channel.id,
                  "channel_type": "C", "team": self.emulator.team_id, "inviter": YOU}
         self.send(lambda: self.sender.event(event))
         self.show_new_calls(quiet=True)
@@ -660,7 +674,7 @@ class Sandbox:
         if name in ("quit", "q", "exit"):
             return False
         if name == "help":
-            self.say(self.t("sandbox.help", channel=CHANNEL_NAME))
+            self.say(self.t("sandbox.help", channel=self.channel.name))
         elif name == "click":
             labelled = self.button_labelled(rest) if rest and not rest.isdigit() else None
             if rest.isdigit() or labelled is not None:
@@ -673,6 +687,8 @@ class Sandbox:
             self.share_file(rest)
         elif name in ("join", "leave"):
             self.membership(name, rest)
+        elif name in ("channel", "go"):
+            self.go_to_channel(rest)
         elif name == "as":
             self.speak_as(rest)
         elif name == "users":
@@ -773,17 +789,30 @@ class Sandbox:
     def slash_command(self, text: str) -> None:
         command, _, rest = text.partition(" ")
         self.shown = False
+        channel = self.channel
         response = self.send(lambda: self.sender.slash_command(
-            command, self.escape_mentions(rest.strip()), user_id=self.current, channel_id=CHANNEL_ID,
-            channel_name=CHANNEL_NAME,
+            command, self.escape_mentions(rest.strip()), user_id=self.current, channel_id=channel.id,
+            channel_name=channel.name,
             user_name=self.user_name(self.current),
         ))
+        self.remember_response_url(channel.id)
         body = self.reply_body(response)
         if body is not None:
-            self.show_reply(body)
+            self.show_reply(body, channel.id)
         self.show_new_calls()
 
-    def show_reply(self, body: Any, *, replaces: bool = False) -> None:
+    def remember_response_url(self, channel_id: str | None) -> None:
+        """Note the channel of the request just sent, so a post to its response_url is shown there."""
+        url = self.sender.last_response_url
+        if url and channel_id:
+            self.reply_channels.setdefault(url.rstrip("/").rsplit("/", 1)[-1], channel_id)
+
+    def reply_channel(self, call: RecordedCall) -> str:
+        """The channel a response_url post belongs to: that of the request that carried the URL."""
+        key = (call.path or "").rstrip("/").rsplit("/", 1)[-1]
+        return self.reply_channels.get(key, self.channel.id)
+
+    def show_reply(self, body: Any, channel_id: str, *, replaces: bool = False) -> None:
         """An ack body or a response_url post: ephemeral unless response_type is in_channel."""
         if not isinstance(body, dict):
             body = {"text": str(body)}
@@ -795,25 +824,28 @@ class Sandbox:
         if not body.get("text") and not body.get("blocks") and not body.get("attachments"):
             return
         in_channel = body.get("response_type") == "in_channel"
-        labels = [self.t("sandbox.labels.everyone", channel=CHANNEL_NAME) if in_channel
-                  else self.t("sandbox.labels.only_you")]
+        labels = ([self.t("sandbox.labels.everyone", channel=self.channel_name(channel_id))] if in_channel
+                  else [self.t("sandbox.labels.only_you"), *self.channel_labels(channel_id)])
         if replaces or body.get("replace_original"):
             labels.append(self.t("sandbox.labels.replaces"))
-        place = Place("reply", CHANNEL_ID, self.new_ts(), ephemeral=not in_channel)
+        place = Place("reply", channel_id, self.new_ts(), ephemeral=not in_channel)
         self.show_message(labels, body, place)
 
     def post_message(self, text: str, thread_of: ShownMessage | None = None) -> None:
+        """A message in the current channel, or in the thread of a shown message (in that message's channel)."""
         ts = self.new_ts()
-        event: dict[str, Any] = {"type": "message", "channel": CHANNEL_ID, "user": self.current, "text": text,
-                                 "ts": ts, "channel_type": "channel", "team": self.emulator.team_id}
+        channel_id = thread_of.channel_id if thread_of is not None else self.channel.id
+        channel_type = "im" if channel_id.startswith("D") else "channel"
+        event: dict[str, Any] = {"type": "message", "channel": channel_id, "user": self.current, "text": text,
+                                 "ts": ts, "channel_type": channel_type, "team": self.emulator.team_id}
         root = None
         if thread_of is not None:
             root = thread_of.thread_ts or thread_of.ts
             event["thread_ts"] = root
         self._store_person_message(event)
-        shown = self.remember_message(CHANNEL_ID, ts, root)
+        shown = self.remember_message(channel_id, ts, root)
         if root is not None:
-            parent = self.message_number(CHANNEL_ID, root)
+            parent = self.message_number(channel_id, root)
             self.note(self.t("sandbox.posted_in_thread", number=shown.number, parent=parent))
         else:
             self.note(self.t("sandbox.posted", number=shown.number))
@@ -835,7 +867,7 @@ class Sandbox:
         if "thread_ts" in event:
             message["thread_ts"] = event["thread_ts"]
         with lock:
-            messages.setdefault(CHANNEL_ID, []).append(message)
+            messages.setdefault(str(event["channel"]), []).append(message)
 
     def thread_reply(self, rest: str) -> None:
         number, _, text = rest.partition(" ")
@@ -865,10 +897,10 @@ class Sandbox:
         event: dict[str, Any] = {
             "type": "message", "subtype": "file_share", "text": text, "files": [file_obj], "upload": True,
             "user": self.current, "display_as_bot": False, "ts": ts, "client_msg_id": str(uuid.uuid4()),
-            "channel": CHANNEL_ID, "event_ts": ts, "channel_type": "channel",
+            "channel": self.channel.id, "event_ts": ts, "channel_type": "channel",
         }
         self._store_person_message(event)
-        shown = self.remember_message(CHANNEL_ID, ts, None)
+        shown = self.remember_message(self.channel.id, ts, None)
         self.note(self.t("sandbox.shared", number=shown.number, file=path.name))
         self.shown = False
         self.send(lambda: self.sender.event(event))
@@ -899,7 +931,7 @@ class Sandbox:
         else:
             self.note(self.t("sandbox.pressed", label=button.label))
         if place.kind == "message":
-            message = next((m for m in self.emulator.messages(place.channel_id or CHANNEL_ID)
+            message = next((m for m in self.emulator.messages(place.channel_id or self.channel.id)
                             if m.get("ts") == place.ts), None)
             if message is None:
                 self.warn(self.t("sandbox.errors.button_gone"))
@@ -918,6 +950,8 @@ class Sandbox:
             response = self.send(lambda: self.sender.block_actions(
                 [action], user_id=self.current, channel_id=place.channel_id, container=container,
                 state_values=state))
+        if place.kind != "home":
+            self.remember_response_url(place.channel_id)
         self.shown = False
         self.reply_body(response)
         self.show_new_calls()
@@ -938,27 +972,69 @@ class Sandbox:
         if person is None:
             self.warn(self.t("sandbox.errors.unknown_user", name=rest))
             return
-        inside = person.id in self.members
+        channel = self.channel
+        inside = person.id in channel.members
         if kind == "join" and inside:
-            self.warn(self.t("sandbox.errors.already_in", name=person.name, channel=CHANNEL_NAME))
+            self.warn(self.t("sandbox.errors.already_in", name=person.name, channel=channel.name))
             return
         if kind == "leave" and not inside:
-            self.warn(self.t("sandbox.errors.not_in", name=person.name, channel=CHANNEL_NAME))
+            self.warn(self.t("sandbox.errors.not_in", name=person.name, channel=channel.name))
             return
         if kind == "join":
-            self.members.append(person.id)
+            channel.members.append(person.id)
         else:
-            self.members.remove(person.id)
-        self.emulator.add_channel(CHANNEL_ID, CHANNEL_NAME, members=list(self.members))
+            channel.members.remove(person.id)
+        self.emulator.add_channel(channel.id, channel.name, members=list(channel.members))
         done = "sandbox.joined" if kind == "join" else "sandbox.left"
-        self.note(self.t(done, name=person.name, channel=CHANNEL_NAME))
+        self.note(self.t(done, name=person.name, channel=channel.name))
         event = {"type": "member_joined_channel" if kind == "join" else "member_left_channel",
-                 "user": person.id, "channel": CHANNEL_ID, "channel_type": "C", "team": self.emulator.team_id}
+                 "user": person.id, "channel": channel.id, "channel_type": "C", "team": self.emulator.team_id}
         if kind == "join":
             event["inviter"] = self.current
         self.shown = False
         self.send(lambda: self.sender.event(event))
         self.show_new_calls()
+
+    def go_to_channel(self, rest: str) -> None:
+        """`:channel NAME`: go to #NAME (created the first time, and the bot added); no NAME lists the channels."""
+        if not rest:
+            self.list_channels()
+            return
+        name = rest.removeprefix("#")
+        if not _CHANNEL_NAME.match(name) or name != name.lower():
+            self.warn(self.t("sandbox.channels.bad_name", name=name))
+            self.warn(self.t("sandbox.errors.usage", usage=self.t("sandbox.usage.channel")))
+            return
+        known = next((c for c in self.channels if c.name == name), None)
+        if known is self.channel:
+            self.note(self.t("sandbox.channels.already_here", channel=name))
+        elif known is not None:
+            self.channel = known
+            self.note(self.t("sandbox.channels.moved", channel=name))
+        else:
+            people = [u.id for u in self.users if u.in_channel]
+            self.channel = SandboxChannel(f"{CHANNEL_ID_PREFIX}{len(self.channels) + 1}", name, people)
+            self.channels.append(self.channel)
+            self.emulator.add_channel(self.channel.id, name, members=list(people))
+            self.note(self.t("sandbox.channels.created", channel=name, members=self.member_names(self.channel)))
+            self.bot_joins()
+
+    def member_names(self, channel: SandboxChannel) -> str:
+        """`@you, @ayse, ...`: the people in a channel of the session."""
+        return ", ".join(f"@{self.user_name(u)}" for u in channel.members)
+
+    def list_channels(self) -> None:
+        """The session's channels, each with its PLC team and its people; the current one marked."""
+        self.say(self.t("sandbox.channels.header"))
+        for channel in self.channels:
+            team = self.plc.services.teams.find(self.emulator.team_id, channel.id) if self.plc else None
+            line = self.t("sandbox.channels.line", channel=channel.name, members=self.member_names(channel),
+                          team=self.t("sandbox.channels.team", name=team.name) if team
+                          else self.t("sandbox.channels.no_team"))
+            if channel is self.channel:
+                line += " " + self.t("sandbox.channels.current")
+            self.say("  " + line)
+        self.note(self.t("sandbox.channels.hint"))
 
     def speak_as(self, rest: str) -> None:
         if not rest:
@@ -990,8 +1066,9 @@ class Sandbox:
     def list_users(self) -> None:
         self.say(self.t("sandbox.users.header"))
         for person in self.users:
-            where = self.t("sandbox.users.in_channel" if person.id in self.members else "sandbox.users.not_in_channel",
-                           channel=CHANNEL_NAME)
+            inside = person.id in self.channel.members
+            where = self.t("sandbox.users.in_channel" if inside else "sandbox.users.not_in_channel",
+                           channel=self.channel.name)
             line = self.t("sandbox.users.line", name=person.name, real_name=person.real_name, tz=person.tz, where=where)
             if person.id == self.current:
                 line += " " + self.t("sandbox.users.speaking")
@@ -1025,10 +1102,10 @@ class Sandbox:
 
     # ------------------------------------------------------------------ the scheduler
     def channel_team(self) -> TeamProfile | None:
-        """The PLC team of the sandbox channel, or None (and a warning) when there is none."""
-        team = self.plc.services.teams.find(self.emulator.team_id, CHANNEL_ID) if self.plc else None
+        """The PLC team of the current channel, or None (and a warning) when there is none."""
+        team = self.plc.services.teams.find(self.emulator.team_id, self.channel.id) if self.plc else None
         if team is None:
-            self.warn(self.t("sandbox.due.no_team", channel=CHANNEL_NAME))
+            self.warn(self.t("sandbox.due.no_team", channel=self.channel.name))
         return team
 
     def pending_notices(self, team_id: int) -> list[PendingNotice]:
@@ -1068,7 +1145,7 @@ class Sandbox:
         return self.texts.datetime(value, format=self.t("sandbox.clock.format"), tzinfo=ZoneInfo(zone))
 
     def clock_zone(self) -> str:
-        team = self.plc.services.teams.find(self.emulator.team_id, CHANNEL_ID) if self.plc else None
+        team = self.plc.services.teams.find(self.emulator.team_id, self.channel.id) if self.plc else None
         if team is not None:
             return team.timezone
         you = self.user(YOU)
@@ -1175,8 +1252,17 @@ class Sandbox:
             self.say(f"  {line}" if line else "")
         self.shown = True
 
+    def channel_name(self, channel_id: str) -> str:
+        """The name of a channel of the session (or of the emulator), without its `#`."""
+        known = next((c for c in self.channels if c.id == channel_id), None)
+        if known is not None:
+            return known.name
+        channel = self.emulator.get_channel(channel_id) or {}
+        return str(channel.get("name") or channel_id)
+
     def channel_labels(self, channel_id: str) -> list[str]:
-        if channel_id == CHANNEL_ID:
+        """Where a message appeared, when that is not the current channel."""
+        if channel_id == self.channel.id:
             return []
         channel = self.emulator.get_channel(channel_id) or {}
         if channel.get("is_im"):
@@ -1220,7 +1306,7 @@ class Sandbox:
             self.note(self.t("sandbox.render.deleted", number=number or "?"))
             self.shown = True
         elif method == "response_url":
-            self.show_reply(args)
+            self.show_reply(args, self.reply_channel(call))
         elif method in ("views.open", "views.push"):
             self.view_opened(response.get("view") or {}, pushed=method == "views.push")
         elif method == "views.update":
@@ -1238,13 +1324,13 @@ class Sandbox:
             self.show_files(args, response)
 
     def channel_id_of(self, value: Any) -> str:
-        key = str(value or CHANNEL_ID)
+        key = str(value or self.channel.id)
         if key[:1] in ("U", "W"):
             return "D" + key[1:]
         return key
 
     def show_files(self, args: dict[str, Any], response: dict[str, Any]) -> None:
-        channel_id = self.channel_id_of(args.get("channel_id") or args.get("channels") or CHANNEL_ID)
+        channel_id = self.channel_id_of(args.get("channel_id") or args.get("channels") or self.channel.id)
         self.say()
         self.say(self.style.bold(" · ".join([self.t("sandbox.bot_name"), self.t("sandbox.render.file_posted"),
                                              *self.channel_labels(channel_id)])))
@@ -1636,7 +1722,7 @@ class Sandbox:
         if kind in USER_INPUTS:
             choices = [(u.id, f"@{u.name} ({u.real_name})") for u in self.users]
         else:
-            choices = [(CHANNEL_ID, f"#{CHANNEL_NAME}")]
+            choices = [(c.id, f"#{c.name}") for c in self.channels]
         for number, (_, shown) in enumerate(choices, start=1):
             self.say(f"    {number:>2}. {shown}")
         self.note("    " + self.t("sandbox.modal.pick_many" if many else "sandbox.modal.pick_one"))
