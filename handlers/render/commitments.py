@@ -104,6 +104,8 @@ def list_text(catalog: Catalog, team: TeamProfile, commitments: list[CommitmentV
 def status_text(catalog: Catalog, commitment: CommitmentView, day: date) -> str:
     """Where a commitment stands on `day` (the meeting's day): done, dropped, more time, overdue, open."""
     if commitment.status == DONE:
+        if commitment.status_note:  # closed by a measured action plan: its evidence
+            return catalog.t("commitments.status.done_with_evidence", evidence=commitment.status_note)
         return catalog.t("commitments.status.done")
     if commitment.status == DROPPED:
         return catalog.t("commitments.status.dropped", reason=commitment.status_note or "")

@@ -92,16 +92,18 @@ def channel_posts(app: RunningApp, channel: str = CHANNEL) -> list[dict[str, Any
     return [m for m in app.emulator.messages(channel) if not m.get("ephemeral_to") and not m.get("upload")]
 
 
-def upload(app: RunningApp, user_id: str, content: bytes, name: str, day: str) -> dict[str, Any]:
+def upload(app: RunningApp, user_id: str, content: bytes, name: str, day: str,
+           channel: str = CHANNEL) -> dict[str, Any]:
     """Upload through /plc upload's form; the channel summary once the job is done."""
-    before = len(channel_posts(app))
+    before = len(channel_posts(app, channel))
     file = app.emulator.add_file("results.csv", content, user_id=user_id)
     forms = len(app.emulator.calls_to("views.open"))
-    assert app.slack.slash_command("/plc", "upload", user_id=user_id, channel_id=CHANNEL).status_code == 200
+    assert app.slack.slash_command("/plc", "upload", user_id=user_id, channel_id=channel).status_code == 200
     view = app.emulator.wait_for("views.open", count=forms + 1)[-1].response["view"]
     answers = {"upload_file": [file], "upload_name": name, "upload_date": day}
     assert app.slack.view_submission(view, values_for(view, answers), user_id=user_id).text == ""
-    return wait_until(lambda: next((m for m in channel_posts(app)[before:] if name in m["text"]), None), timeout=15)
+    return wait_until(lambda: next((m for m in channel_posts(app, channel)[before:] if name in m["text"]), None),
+                      timeout=15)
 
 
 def press(app: RunningApp, message: dict[str, Any], action_id: str, user_id: str, channel_id: str) -> None:
@@ -243,7 +245,74 @@ def test_plan_of_an_assessment_without_standards_says_why(running_app: RunningAp
     assert count(running_app, ActionPlan) == 0
 
 
-def test_help_lists_plan_and_worked(running_app: RunningApp) -> None:
-    register_team(running_app)
+def test_an_assessment_deleted_while_its_plan_form_is_open_stores_nothing(running_app: RunningApp) -> None:
+    app = running_app
+    with time_machine.travel(NOW, tick=True):
+        register_team(app)
+        upload(app, FACILITATOR, long_csv(A_SCORES), "Unit 3 quiz", "2026-11-20")
+        forms = len(app.emulator.calls_to("views.open"))
+        assert app.slack.slash_command("/plc", "plan", user_id=FACILITATOR, channel_id=CHANNEL).status_code == 200
+        form = app.emulator.wait_for("views.open", count=forms + 1)[-1].response["view"]
+        deleted = app.slack.slash_command("/plc", "data delete Unit 3 quiz", user_id=FACILITATOR, channel_id=CHANNEL)
+        assert "Unit 3 quiz" in deleted.json()["text"]
+        reply = app.slack.view_submission(form, values_for(form, {
+            "plan_0_owner": JAMES, "plan_0_strategy": "reteach"}), user_id=FACILITATOR).json()
+        assert reply == {"response_action": "errors", "errors": {
+            "plan_0_owner": "The assessment of this plan was deleted while the form was open. Nothing was saved."}}
+    assert count(app, ActionPlan) == 0 and count(app, Commitment) == 0
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("en", ("/plc plan [ASSESSMENT]", "/plc worked [STANDARD or words]")),
+    ("tr", ("/plc plan [DEĞERLENDİRME]", "/plc worked [KAZANIM ya da kelimeler]")),
+])
+def test_help_lists_plan_and_worked(running_app: RunningApp, language: str, expected: tuple[str, str]) -> None:
+    register_team(running_app, team_language=language)
     text = str(running_app.slack.slash_command("/plc", "help", user_id=FACILITATOR, channel_id=CHANNEL).json())
-    assert "/plc plan [ASSESSMENT]" in text and "/plc worked [STANDARD or words]" in text
+    assert all(usage in text for usage in expected)
+
+
+def test_an_owner_shows_their_name_and_a_team_can_keep_its_entries_to_itself(running_app: RunningApp) -> None:
+    app = running_app
+    run_cycle(app, ENGLISH)
+
+    def worked(channel: str, query: str = "4.NF.1") -> str:
+        reply = app.slack.slash_command("/plc", f"worked {query}", user_id=FACILITATOR, channel_id=channel)
+        return reply.json()["text"]
+
+    with time_machine.travel(B_DAY, tick=True):
+        assert "<@U0TEACH03>" not in worked(OTHER_CHANNEL)
+        result = next(m for m in app.emulator.messages(JAMES) if "Your group's result" in m["text"])
+        # Only the owner can choose: the facilitator's click on James's button changes nothing.
+        press(app, result, "plan_share_name", FACILITATOR, CHANNEL)
+        wait_until(lambda: next(iter(dms(app, FACILITATOR, "Only the group's owner can choose this.")), None))
+        assert "<@U0TEACH03>" not in worked(OTHER_CHANNEL)
+        press(app, result, "plan_share_name", JAMES, "D0TEACH03")
+        wait_until(lambda: next(iter(dms(app, JAMES, "Your name now shows with this result")), None))
+        assert "Grade 4 Math PLC (<#C0PLC0001>) (<@U0TEACH03>)" in worked(OTHER_CHANNEL)
+
+        # Grade 5 Math plans on the same standards: its form shows what Grade 4 measured, and who works on them.
+        summary = upload(app, FACILITATOR, long_csv(A_SCORES), "Fractions check", "2026-12-07", channel=OTHER_CHANNEL)
+        forms = len(app.emulator.calls_to("views.open"))
+        press(app, summary, "plan_open", FACILITATOR, OTHER_CHANNEL)
+        form = app.emulator.wait_for("views.open", count=forms + 1)[-1].response["view"]
+        headings = {b["block_id"]: b["text"]["text"] for b in form["blocks"]
+                    if b.get("block_id", "").endswith("heading")}
+        assert headings["plan_1_heading"].splitlines()[1:] == [
+            "Other teams in the school: 1 tried it, 1 measured it: +30 points",
+            "Grade 4 Math PLC also works on 4.NF.2 (<#C0PLC0001>)"]
+        assert_no_student(str(form))
+
+        # The facilitator keeps the team's entries to itself: other teams no longer see them, it still does.
+        forms = len(app.emulator.calls_to("views.open"))
+        assert app.slack.slash_command("/plc", "settings", user_id=FACILITATOR, channel_id=CHANNEL).status_code == 200
+        view = app.emulator.wait_for("views.open", count=forms + 1)[-1].response["view"]
+        share = next(b for b in view["blocks"] if b.get("block_id") == "share_strategies")
+        assert [o["value"] for o in share["element"]["initial_options"]] == ["share"]
+        assert app.slack.view_submission(view, values_for(view, {"share_strategies": []}),
+                                         user_id=FACILITATOR).text == ""
+        assert worked(OTHER_CHANNEL).startswith("Nothing measured yet for *4.NF.1*")
+        own = worked(CHANNEL)
+        assert own.startswith("*What worked in this school* for *4.NF.1* (1)")
+        assert "Your team keeps its entries to itself" in own
+
