@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.assessments.analysis import Thresholds
@@ -345,77 +345,67 @@ class PlanService:
     # ---------------------------------------------------------------- measuring
     def measure(self, team_id: int, assessment_id: int, effect_key: str, now: datetime | None = None) -> list[Measured]:
         """Measure every open group of the team on the assessment `assessment_id` just stored (and again the
-        groups measured on it before, when another upload changed their figures). Once per `effect_key`."""
+        groups measured on it before, when another upload changed their figures). Once per `effect_key`.
+
+        One transaction that first takes the team's row lock (a no-op write: on SQLite, the write lock), so
+        two uploads' jobs measure one after the other, the second on the figures of both."""
         now = now or datetime.now(UTC)
         with self.db.session() as session:
             if (earlier := EffectLedger.earlier_result(session, effect_key)) is not None:
                 return [Measured(g, u) for g, u in earlier.get("measured", [])]
-            later = session.get(Assessment, assessment_id)
-            team = session.get(Team, team_id)
-            if later is None or team is None:
-                return []
-            later_name, later_order = later.name, (given_on(later), later.id)
-            candidates = session.execute(
-                select(PlanGroup.id, Assessment.name, Assessment.taken_on, Assessment.created_at, Assessment.id)
-                .join(ActionPlan, ActionPlan.id == PlanGroup.plan_id)
-                .join(Assessment, Assessment.id == ActionPlan.assessment_id)
-                .where(PlanGroup.team_id == team_id, ActionPlan.assessment_id != assessment_id,
-                       (PlanGroup.status == OPEN) | (PlanGroup.measured_assessment_id == assessment_id))
-                .order_by(PlanGroup.id)).all()
-        wanted = [(gid, name) for gid, name, taken_on, created_at, aid in candidates
-                  if (taken_on or created_at.date(), aid) < later_order]
-        later_results = self.assessments.team_results(team_id, later_name)
-        later_keys = set(standards_of(later_results))
-        if not wanted or not later_keys:
-            self._record(effect_key, [])
-            return []
-        thresholds = self.assessments.policy(team_id).thresholds()
-        earlier_results: dict[str, Any] = {}
-        outcomes: list[tuple[int, bool, Any, list[str]]] = []
-        with self.db.session() as session:
-            for group_id, earlier_name in wanted:
-                group = session.get(PlanGroup, group_id)
-                if group is None:
-                    continue
-                if earlier_name not in earlier_results:
-                    earlier_results[earlier_name] = self.assessments.team_results(team_id, earlier_name)
-                earlier = earlier_results[earlier_name]
-                if group.kind == EXTENSION:
-                    keys = [k for k in standards_of(earlier) if k in later_keys]
-                    line = thresholds.extension_from
-                else:
-                    keys = [standard_key(group.standard)] if standard_key(group.standard) in later_keys else []
-                    line = thresholds.intervention_below
-                if not keys:
-                    continue
-                students = {student_key(s.student): s.before_percent for s in session.scalars(
-                    select(PlanGroupStudent).where(PlanGroupStudent.group_id == group_id))}
-                found = measure_group(students, keys, earlier, later_results, line)
-                if found is None:
-                    continue
-                aggregates = {**found.aggregates(), "assessment": later_name}
-                if group.status == MEASURED and _result(group) == json.loads(json.dumps(aggregates)):
-                    continue
-                outcomes.append((group_id, group.status == MEASURED, found, keys))
-        if not outcomes:
-            self._record(effect_key, [])
-            return []
-        texts = catalog(team.language)
-        with self.db.session() as session:
-            done = []
-            for group_id, updated, found, _keys in outcomes:
-                group = session.get(PlanGroup, group_id, with_for_update=True)
-                if group is None:
-                    continue
-                self._store_measurement(session, group, team, assessment_id, later_name, found, now, texts)
-                done.append(Measured(group_id, updated))
+            session.execute(update(Team).where(Team.id == team_id).values(share_strategies=Team.share_strategies))
+            if (earlier := EffectLedger.earlier_result(session, effect_key)) is not None:
+                return [Measured(g, u) for g, u in earlier.get("measured", [])]  # a racing delivery did it
+            done = self._measure(session, team_id, assessment_id, now)
             EffectLedger.record(session, effect_key, {"measured": [[m.group_id, m.updated] for m in done]})
             return done
 
-    def _record(self, effect_key: str, measured: list[Measured]) -> None:
-        with self.db.session() as session:
-            if EffectLedger.earlier_result(session, effect_key) is None:
-                EffectLedger.record(session, effect_key, {"measured": [[m.group_id, m.updated] for m in measured]})
+    def _measure(self, session: Session, team_id: int, assessment_id: int, now: datetime) -> list[Measured]:
+        later, team = session.get(Assessment, assessment_id), session.get(Team, team_id)
+        if later is None or team is None:
+            return []
+        later_order = (given_on(later), later.id)
+        candidates = session.execute(
+            select(PlanGroup, Assessment.name, Assessment.taken_on, Assessment.created_at, Assessment.id)
+            .join(ActionPlan, ActionPlan.id == PlanGroup.plan_id)
+            .join(Assessment, Assessment.id == ActionPlan.assessment_id)
+            .where(PlanGroup.team_id == team_id, ActionPlan.assessment_id != assessment_id,
+                   (PlanGroup.status == OPEN) | (PlanGroup.measured_assessment_id == assessment_id))
+            .order_by(PlanGroup.id)).all()
+        wanted = [(group, name) for group, name, taken_on, created_at, aid in candidates
+                  if (taken_on or created_at.date(), aid) < later_order]
+        if not wanted:
+            return []
+        later_results = self.assessments.team_results(team_id, later.name)
+        later_keys = set(standards_of(later_results))
+        thresholds = self.assessments.policy(team_id).thresholds()
+        texts = catalog(team.language)
+        earlier_results: dict[str, Any] = {}
+        done = []
+        for group, earlier_name in wanted:
+            if earlier_name not in earlier_results:
+                earlier_results[earlier_name] = self.assessments.team_results(team_id, earlier_name)
+            earlier = earlier_results[earlier_name]
+            if group.kind == EXTENSION:
+                keys = [k for k in standards_of(earlier) if k in later_keys]
+                line = thresholds.extension_from
+            else:
+                keys = [standard_key(group.standard)] if standard_key(group.standard) in later_keys else []
+                line = thresholds.intervention_below
+            if not keys:
+                continue
+            students = {student_key(s.student): s.before_percent for s in session.scalars(
+                select(PlanGroupStudent).where(PlanGroupStudent.group_id == group.id))}
+            found = measure_group(students, keys, earlier, later_results, line)
+            if found is None:
+                continue
+            aggregates = {**found.aggregates(), "assessment": later.name}
+            if group.status == MEASURED and _result(group) == json.loads(json.dumps(aggregates)):
+                continue
+            updated = group.status == MEASURED
+            self._store_measurement(session, group, team, assessment_id, later.name, found, now, texts)
+            done.append(Measured(group.id, updated))
+        return done
 
     @staticmethod
     def _store_measurement(session: Session, group: PlanGroup, team: Team, assessment_id: int, name: str,

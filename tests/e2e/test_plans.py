@@ -262,6 +262,27 @@ def test_an_assessment_deleted_while_its_plan_form_is_open_stores_nothing(runnin
     assert count(app, ActionPlan) == 0 and count(app, Commitment) == 0
 
 
+def test_a_group_emptied_while_the_form_is_open_stores_nothing(running_app: RunningApp) -> None:
+    """A corrected upload lifts every 4.NF.1 student above the line while the form is open: that group is refused."""
+    app = running_app
+    with time_machine.travel(NOW, tick=True):
+        register_team(app)
+        upload(app, FACILITATOR, long_csv(A_SCORES), "Unit 3 quiz", "2026-11-20")
+        forms = len(app.emulator.calls_to("views.open"))
+        assert app.slack.slash_command("/plc", "plan Unit 3 quiz", user_id=FACILITATOR,
+                                       channel_id=CHANNEL).status_code == 200
+        form = app.emulator.wait_for("views.open", count=forms + 1)[-1].response["view"]
+        corrected = {student: (5, 5, *scores[2:]) for student, scores in A_SCORES.items()}
+        upload(app, FACILITATOR, long_csv(corrected), "Unit 3 quiz", "2026-11-20")
+        reply = app.slack.view_submission(form, values_for(form, {
+            "plan_1_owner": JAMES, "plan_1_strategy": "fraction strips",
+            "plan_0_owner": JAMES, "plan_0_strategy": "reteach"}), user_id=FACILITATOR).json()
+        assert reply["response_action"] == "errors"
+        assert reply["errors"] == {"plan_0_owner": "This group has no students any more (the results changed while "
+                                                   "the form was open). Nothing was saved: open the plan again."}
+    assert count(app, ActionPlan) == 0 and count(app, Commitment) == 0
+
+
 @pytest.mark.parametrize(("language", "expected"), [
     ("en", ("/plc plan [ASSESSMENT]", "/plc worked [STANDARD or words]")),
     ("tr", ("/plc plan [DEĞERLENDİRME]", "/plc worked [KAZANIM ya da kelimeler]")),

@@ -321,3 +321,24 @@ def test_matching_helpers() -> None:
     assert not standard_matches("4.n", "4.nf.2") and not standard_matches("4.nf.1", "4.nf.10")
     assert standard_matches("m.4", "m.4.1.2")
     assert fold("İŞE Yarayanlar") == fold("ise yarayanlar") == "ise yarayanlar"
+
+
+def test_racing_measuring_jobs_measure_once_and_see_each_others_work(db: Database, team_id: int) -> None:
+    """Two uploads' jobs (and one of them delivered twice) measuring at once: one after the other, each group
+    measured once, every delivery of a job getting the same answer."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    _, plan_id = plan_all(db, team_id)
+    b = store(db, team_id, "Unit 4 quiz", long_csv({k: v for k, v in B_SCORES.items() if k != "Ben"}),
+              date(2026, 12, 8))
+    store(db, team_id, "Unit 4 quiz", long_csv({"Ben": B_SCORES["Ben"]}), date(2026, 12, 8), teacher="U2")
+    _, plans, _ = services(db)
+    keys = ["job-1:measure", "job-2:measure", "job-1:measure", "job-2:measure"]
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda key: plans.measure(team_id, b, key, now=LATER), keys))
+    assert answers[0] == answers[2] and answers[1] == answers[3]
+    assert sorted(len(a) for a in answers[:2]) == [0, 3]
+    nf1 = next(g for g in plans.plan(plan_id).groups if g.standard == "4.NF.1")
+    assert (nf1.result["matched"], nf1.result["missing"], nf1.result["change"]) == (2, 1, 25.0)
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(StrategyEntry)) == 3
