@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.assessments.service import AssessmentService
+from bot.coaching.report import TeamReports
+from bot.coaching.service import CoachService
 from bot.commitments.service import CommitmentService
 from bot.delivery import EventLedger
 from bot.focus.keeper import FocusKeeper
@@ -39,12 +41,16 @@ class Services:
     home: HomeService = field(init=False)
     plans: PlanService = field(init=False)
     library: StrategyLibrary = field(init=False)
+    coaches: CoachService = field(init=False)
+    reports: TeamReports = field(init=False)
 
     def __post_init__(self) -> None:
         self.reflections = ReflectionService(self.db)
         self.home = HomeService(self.db, self.teams, self.schedules, self.assessments, self.reflections)
         self.plans = PlanService(self.db, self.assessments, self.commitments)
         self.library = StrategyLibrary(self.db)
+        self.coaches = CoachService(self.db)
+        self.reports = TeamReports(self.db, self.teams, self.schedules, self.assessments)
 
     @classmethod
     def build(cls, settings: Settings, db: Database) -> Services:

@@ -426,6 +426,33 @@ class StrategyEntry(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class Coach(Base):
+    """An instructional coach or leader named by a workspace admin: sees the products and progress of the
+    teams they support (all of the workspace's, or those in `coach_teams`), never people or students."""
+
+    __tablename__ = "coaches"
+    __table_args__ = (UniqueConstraint("workspace_id", "user_id", name="uq_coaches_workspace_user"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str] = mapped_column(String(32))
+    all_teams: Mapped[bool] = mapped_column(Boolean, default=True)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")  # their Slack zone: the digest's Monday 08:00
+    language: Mapped[str] = mapped_column(String(8), default="en")  # their Slack language, en or tr
+    digest: Mapped[bool] = mapped_column(Boolean, default=True)  # the weekly digest by DM
+    added_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CoachTeam(Base):
+    """A team a coach supports (when the coach does not support every team of the workspace)."""
+
+    __tablename__ = "coach_teams"
+
+    coach_id: Mapped[int] = mapped_column(ForeignKey("coaches.id", ondelete="CASCADE"), primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
 class Job(Base):
     """A piece of slow work handed to the job queue: what it is, for whom, and how far it got.
 

@@ -100,6 +100,7 @@ KIND_ALIASES = {
 SHORT_KINDS = ("preview", "reminder", "start", "nudge", "end", "commitment")
 # Someone typed as @name in a slash command (Slack escapes it: the `/plc` command has should_escape).
 _TYPED_MENTION = re.compile(r"(?<![<\w])@([A-Za-z0-9_-]+)")
+_TYPED_CHANNEL = re.compile(r"(?<![\w<])#([a-z0-9_-]{1,80})")
 # The state.values key each selecting element reports its choice under.
 _SELECTED_KEY = {
     "users_select": "selected_user",
@@ -778,13 +779,18 @@ class Sandbox:
 
     # ------------------------------------------------------------------ things the person does
     def escape_mentions(self, text: str) -> str:
-        """`@maria` -> `<@U…|maria>` for the people of the workspace, as Slack sends a slash command's text."""
+        """`@maria` -> `<@U…|maria>` for the people of the workspace and `#name` -> `<#C…|name>` for the
+        session's channels, as Slack sends a slash command's text."""
 
         def replace(match: re.Match[str]) -> str:
             person = self.find_user(match.group(1))
             return f"<@{person.id}|{person.name}>" if person else match.group(0)
 
-        return _TYPED_MENTION.sub(replace, text)
+        def channel(match: re.Match[str]) -> str:
+            known = next((c for c in self.channels if c.name == match.group(1)), None)
+            return f"<#{known.id}|{known.name}>" if known else match.group(0)
+
+        return _TYPED_CHANNEL.sub(channel, _TYPED_MENTION.sub(replace, text))
 
     def slash_command(self, text: str) -> None:
         command, _, rest = text.partition(" ")

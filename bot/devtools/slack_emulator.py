@@ -267,9 +267,11 @@ class Workspace:
         self.base_url = base_url
 
     # users
-    def add_user(self, user_id: str, name: str, real_name: str | None, tz: str, locale: str) -> dict[str, Any]:
-        """Create or replace a human user."""
+    def add_user(self, user_id: str, name: str, real_name: str | None, tz: str, locale: str,
+                 is_admin: bool = False, is_owner: bool = False) -> dict[str, Any]:
+        """Create or replace a human user (a workspace admin or owner when said)."""
         user = self._user(user_id, name, real_name or name, tz, locale, is_bot=False)
+        user["is_admin"], user["is_owner"] = is_admin or is_owner, is_owner
         self.state.users[user_id] = user
         return copy.deepcopy(user)
 
@@ -1300,10 +1302,13 @@ class SlackEmulator:
         real_name: str | None = None,
         tz: str = "America/New_York",
         locale: str = "en-US",
+        *,
+        is_admin: bool = False,
+        is_owner: bool = False,
     ) -> dict[str, Any]:
-        """Add a human user; returns the full user object (with locale)."""
+        """Add a human user; returns the full user object (with locale; Slack's is_admin / is_owner)."""
         with self._cond:
-            return self._ws.add_user(user_id, name, real_name, tz, locale)
+            return self._ws.add_user(user_id, name, real_name, tz, locale, is_admin, is_owner)
 
     def add_channel(
         self,

@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 
 from bot.services import Services
 from handlers.commands import assessments as assessment_commands
+from handlers.commands import coach as coach_command
 from handlers.commands import commitments as commitment_commands
 from handlers.commands import goal as goal_command
 from handlers.commands import help as help_command
@@ -46,6 +47,7 @@ AVAILABLE: dict[str, Callable[[CommandContext], None]] = {
     "reflect": reflect_command.run,
     "commit": commitment_commands.run_commit,
     "commitments": commitment_commands.run_commitments,
+    "coach": coach_command.run,
 }
 # Listed in `/plc help` but delivered by later releases; they answer politely for now.
 PLANNED = tuple(name for name in SUBCOMMANDS if name not in AVAILABLE)

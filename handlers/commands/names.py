@@ -2,5 +2,5 @@
 
 SUBCOMMANDS = (
     "help", "setup", "schedule", "skip", "next", "calendar", "agenda", "parking", "roles", "minutes",
-    "upload", "data", "plan", "worked", "commit", "commitments", "reflect", "goal", "settings",
+    "upload", "data", "plan", "worked", "commit", "commitments", "reflect", "goal", "settings", "coach", "portfolio",
 )

@@ -28,8 +28,8 @@ def norms_text(catalog: Catalog, team: TeamProfile) -> str:
     return "\n".join(f"{i}. {norm}" for i, norm in enumerate(team.norms, start=1))
 
 
-def team_summary_blocks(catalog: Catalog, team: TeamProfile) -> list[Block]:
-    """Who the team is: name, subject, grade band, timezone, language, members and norms."""
+def team_summary_blocks(catalog: Catalog, team: TeamProfile, coaches: list[str] | None = None) -> list[Block]:
+    """Who the team is: name, subject, grade band, timezone, language, members, coaches and norms."""
     language_name = catalog.t(f"common.language_names.{team.language}")
     details = catalog.t(
         "team.details",
@@ -51,6 +51,8 @@ def team_summary_blocks(catalog: Catalog, team: TeamProfile) -> list[Block]:
                 )
             )
         ),
+        *([SectionBlock(text=MarkdownTextObject(text=catalog.t("coach.team_coaches",
+                                                                coaches=mention_list(coaches))))] if coaches else []),
         SectionBlock(text=MarkdownTextObject(text=catalog.t("team.norms_title") + "\n" + norms_text(catalog, team))),
         ContextBlock(
             elements=[

@@ -83,5 +83,5 @@ def register(app: App, services: Services) -> None:
         post_in_channel(
             client, channel_id,
             text=team_texts.t("team.saved", name=team.name),
-            blocks=team_summary_blocks(team_texts, team),
+            blocks=team_summary_blocks(team_texts, team, services.coaches.coaches_of(workspace_id, team.id)),
         )

@@ -1,0 +1,1 @@
+"""Coaches across teams: who supports which teams, and each team's products and progress (never people)."""
