@@ -125,6 +125,7 @@ class SandboxUser:
     tz: str
     locale: str
     in_channel: bool
+    is_admin: bool = False  # a workspace admin (Slack's is_admin): may name coaches
 
 
 @dataclass
@@ -137,7 +138,8 @@ class SandboxChannel:
 
 
 def sandbox_users(texts: Catalog, language: str) -> list[SandboxUser]:
-    """The person at the keyboard and three teammates (one of them outside the channel)."""
+    """The person at the keyboard, three teammates (one of them outside the channel) and the principal, a
+    workspace admin outside the channel."""
     turkish = language == "tr"
     return [
         SandboxUser(
@@ -147,6 +149,7 @@ def sandbox_users(texts: Catalog, language: str) -> list[SandboxUser]:
         SandboxUser("U0SANDBOX2", "ayse", "Ayşe Yılmaz", "Europe/Istanbul", "tr-TR", True),
         SandboxUser("U0SANDBOX3", "maria", "Maria Lopez", "America/New_York", "en-US", True),
         SandboxUser("U0SANDBOX4", "james", "James Brown", "America/Chicago", "en-US", False),
+        SandboxUser("U0SANDBOX5", "selin", "Selin Aydın", "Europe/Istanbul", "tr-TR", False, is_admin=True),
     ]
 
 
@@ -1076,6 +1079,8 @@ class Sandbox:
             where = self.t("sandbox.users.in_channel" if inside else "sandbox.users.not_in_channel",
                            channel=self.channel.name)
             line = self.t("sandbox.users.line", name=person.name, real_name=person.real_name, tz=person.tz, where=where)
+            if person.is_admin:
+                line += ", " + self.t("sandbox.users.admin")
             if person.id == self.current:
                 line += " " + self.t("sandbox.users.speaking")
             self.say("  " + line)
@@ -1852,7 +1857,7 @@ def run_sandbox(
         ):
             for person in users:
                 emulator.add_user(person.id, person.name, real_name=person.real_name, tz=person.tz,
-                                  locale=person.locale)
+                                  locale=person.locale, is_admin=person.is_admin)
             emulator.add_channel(CHANNEL_ID, CHANNEL_NAME, members=[u.id for u in users if u.in_channel])
             settings = Settings(
                 slack_bot_token=emulator.bot_token,
