@@ -9,7 +9,6 @@ from collections.abc import Callable
 
 from slack_sdk import WebClient
 
-from bot.coaching.chart import GroupChange, team_chart
 from bot.coaching.home import supports
 from bot.jobs.queue import JobContext, JobKind, JobQueue
 from bot.plans.grouping import EXTENSION
@@ -23,6 +22,8 @@ COACH_CHART = "coach_chart"
 
 def register(queue: JobQueue, services: Services, client_for: Callable[[str], WebClient]) -> None:
     def run(job: JobContext) -> None:
+        from bot.coaching.chart import GroupChange, team_chart  # matplotlib: only in the job that draws
+
         if job.team_id is None:
             return
         coach = supports(services.coaches, job.workspace_id, job.user_id, job.team_id)
