@@ -31,6 +31,11 @@ class GroupChange:
     change: float
 
 
+def _plain(text: str) -> str:
+    """A name as matplotlib should draw it: `$` would start mathtext."""
+    return text.replace("$", r"\$")
+
+
 def _number(catalog: Catalog, value: float) -> str:
     return format_decimal(round(value, 1), format="#,##0.#", locale=catalog.locale)
 
@@ -41,7 +46,7 @@ def team_chart(catalog: Catalog, team_name: str, goal: Goal | None, points: Sequ
     t = catalog.t
     figure = Figure(figsize=(11, 4.8), layout="constrained")
     FigureCanvasAgg(figure)
-    figure.suptitle(t("coach_home.chart.title", team=team_name))
+    figure.suptitle(t("coach_home.chart.title", team=_plain(team_name)))
     goal_axes, plan_axes = figure.subplots(1, 2, width_ratios=[3, 2])
 
     goal_axes.set_title(t("coach_home.chart.goal_title"))
@@ -61,7 +66,7 @@ def team_chart(catalog: Catalog, team_name: str, goal: Goal | None, points: Sequ
         goal_axes.axhline(goal.target_percent, color="tab:green", linestyle="--",
                           label=t("coach_home.chart.target", target=t("coach_home.percent",
                                                                        value=_number(catalog, goal.target_percent))))
-        labels = [f"{textwrap.shorten(point.assessment, LABEL_WIDTH, placeholder='…')}\n"
+        labels = [f"{_plain(textwrap.shorten(point.assessment, LABEL_WIDTH, placeholder='…'))}\n"
                   f"{catalog.date(point.given_on, format=t('coach_home.date_format'))}" for point in points]
         goal_axes.set_xticks(positions, labels, fontsize=8)
         goal_axes.set_xlim(-0.5, len(points) - 0.5)
@@ -82,7 +87,7 @@ def team_chart(catalog: Catalog, team_name: str, goal: Goal | None, points: Sequ
         colors = ["tab:green" if change >= 0 else "tab:orange" for change in changes]
         plan_axes.bar(positions, changes, color=colors, width=0.6)
         plan_axes.axhline(0, color="black", linewidth=0.8)
-        plan_axes.set_xticks(positions, [textwrap.shorten(group.label, LABEL_WIDTH, placeholder="…")
+        plan_axes.set_xticks(positions, [_plain(textwrap.shorten(group.label, LABEL_WIDTH, placeholder="…"))
                                          for group in shown], rotation=30, ha="right", fontsize=8)
         for x, change in zip(positions, changes, strict=True):
             plan_axes.annotate(_number(catalog, change), (x, change), textcoords="offset points",

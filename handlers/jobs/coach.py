@@ -14,6 +14,7 @@ from bot.jobs.queue import JobContext, JobKind, JobQueue
 from bot.plans.grouping import EXTENSION
 from bot.services import Services
 from handlers.jobs.failures import failure_reason
+from handlers.render.reflections import escaped
 from handlers.slack_calls import call_or_log
 
 logger = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ def register(queue: JobQueue, services: Services, client_for: Callable[[str], We
         job.once("chart", lambda: call_or_log(
             "files.uploadV2", client.files_upload_v2, channels=[job.user_id], content=buffer.getvalue(),
             filename=texts.t("coach_home.chart.filename"), title=texts.t("coach_home.chart.title", team=team.name),
-            initial_comment=texts.t("coach_home.chart.comment", team=team.name)))
+            initial_comment=texts.t("coach_home.chart.comment", team=escaped(team.name))))
 
     def failed(job: JobContext, reason: str) -> None:
         coach = services.coaches.get(job.workspace_id, job.user_id)

@@ -28,6 +28,7 @@ from bot.i18n import Catalog
 from handlers.render.assessments import percent as _percent
 from handlers.render.meeting import question_label
 from handlers.render.plans import points
+from handlers.render.reflections import escaped
 
 DETAILS_ACTION = "coach_team_details"
 DETAILS_CALLBACK = "coach_team_details"
@@ -72,7 +73,7 @@ def _goal_value(catalog: Catalog, row: TeamRow) -> str:
 def team_text(catalog: Catalog, row: TeamRow) -> str:
     """A team's row on the coach's Home: a few lines of counts and shares."""
     t = catalog.t
-    lines = [t("coach_home.home.team", name=row.name, channel=row.channel_id)]
+    lines = [t("coach_home.home.team", name=escaped(row.name), channel=row.channel_id)]
     if row.support:
         lines.append(t("coach_home.home.support", reasons=t("coach_home.reason_separator").join(reasons(catalog, row))))
     lines.append(t("coach_home.home.meetings", held=row.meetings_held, scheduled=row.meetings_scheduled)
@@ -224,9 +225,9 @@ def digest_message(catalog: Catalog, weeks: list[WeekChanges], rows: list[TeamRo
             "coach_home.digest.intro", since=_day(catalog, since, zone),
             until=catalog.date(last_day, format=t("coach_home.date_format"))))]),
     ]
-    sections = _packed([t("coach_home.digest.team_line", name=w.name, channel=w.channel_id,
+    sections = _packed([t("coach_home.digest.team_line", name=escaped(w.name), channel=w.channel_id,
                           changes=_week_changes(catalog, w)) for w in weeks])
-    support_lines = [t("coach_home.digest.support_line", name=row.name,
+    support_lines = [t("coach_home.digest.support_line", name=escaped(row.name),
                        reasons=t("coach_home.reason_separator").join(reasons(catalog, row))) for row in needing]
     support = (_packed([t("coach_home.digest.support_header"), *support_lines]) if needing
                else [t("coach_home.digest.no_support")])

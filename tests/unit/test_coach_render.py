@@ -66,3 +66,21 @@ def test_shares_and_changes_are_formatted_for_the_language() -> None:
         "Norms: set · SMART goal: none · Assessments reviewed: 1",
         "Plan groups: 2 planned, 1 measured (+12 points) · Commitments: 1 done, 3 open, 2 overdue",
     ]  # whole points, as in the plans' own messages (12.5 rounds to even)
+
+
+def test_a_team_name_is_shown_as_written_never_as_a_mention() -> None:
+    from dataclasses import replace
+
+    named = replace(row(1), name="<!channel> & <@U0TEACH03>'s team")
+    assert team_text(catalog("en"), named).splitlines()[0] == (
+        "*&lt;!channel&gt; &amp; &lt;@U0TEACH03&gt;'s team* · <#C00000001>")
+
+
+def test_the_chart_draws_names_with_dollar_signs_as_text(tmp_path) -> None:  # noqa: ANN001 - pytest's path
+    from bot.assessments.goals import Goal, GoalPoint
+    from bot.coaching.chart import GroupChange, team_chart
+
+    out = tmp_path / "chart.png"
+    team_chart(catalog("en"), "Money $ math $ team", Goal(("4.NF.1",), 80.0, date(2027, 3, 1), "U1"),
+               [GoalPoint("Quiz $1 $2", date(2026, 11, 20), 4, 7)], [GroupChange("4.NF.1", 25.0)], out)
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
