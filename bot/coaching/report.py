@@ -117,7 +117,7 @@ class TeamReports:
             groups = session.execute(select(PlanGroup.status, PlanGroup.result, PlanGroup.recheck_on)
                                      .join(ActionPlan, ActionPlan.id == PlanGroup.plan_id)
                                      .where(PlanGroup.team_id == team_id, ActionPlan.created_at >= since,
-                                            ActionPlan.created_at <= now)).all()
+                                            ActionPlan.created_at <= now).order_by(PlanGroup.id)).all()
             overdue_rechecks = session.scalar(select(func.count(PlanGroup.id)).where(
                 PlanGroup.team_id == team_id, PlanGroup.status == "open", PlanGroup.recheck_on < today)) or 0
             commitments = session.execute(select(Commitment.status, Commitment.due_on).where(

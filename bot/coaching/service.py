@@ -147,21 +147,28 @@ class CoachService:
                          coach.language, coach.digest)
 
     # ---------------------------------------------------------------- the weekly digest
-    def plan_digests(self, now: datetime) -> int:
+    def plan_digests(self, now: datetime, *, coach_id: int | None = None, sending: int | None = None) -> int:
         """Make sure every coach with the digest on (and a team) has its next Monday's notice; how many were added.
 
         The notice hangs on the coach's first team (the outbox is per team: that team's channel paces it);
-        `ref` is the coach's id. The outbox's unique key makes a second planner's insert a no-op."""
+        `ref` is the coach's id. The outbox's unique key makes a second planner's insert a no-op. `coach_id`:
+        only that coach; `sending`: the id of the notice being sent now (the digest's sender plans the next
+        Monday while its own notice is still `sending`, which must not count as the one pending)."""
         added = 0
         for coach in self._digest_coaches():
+            if coach_id is not None and coach.id != coach_id:
+                continue
             teams = self.team_ids(coach)
             if not teams:
                 continue
             due = next_digest_at(coach.zone, now)
             with self.db.session() as session:
-                pending = session.scalar(select(ScheduledNotice.id).where(
+                query = select(ScheduledNotice.id).where(
                     ScheduledNotice.kind == COACH_DIGEST, ScheduledNotice.ref == coach.id,
-                    ScheduledNotice.status.in_(("pending", "sending")), ScheduledNotice.due_at > now - DIGEST_LIFETIME))
+                    ScheduledNotice.status.in_(("pending", "sending")), ScheduledNotice.due_at > now - DIGEST_LIFETIME)
+                if sending is not None:
+                    query = query.where(ScheduledNotice.id != sending)
+                pending = session.scalar(query)
             if pending is not None:
                 continue
             try:

@@ -160,16 +160,34 @@ class SchedulerRuntime:
         return report
 
     def plan_all(self) -> int:
-        """Plan every team, and look for schedule changes from now on."""
+        """Plan every team and every coach's next digest, and look for schedule changes from now on."""
         self.changes_seen_at = utcnow()
-        return self.planner.plan_all(self.changes_seen_at)
+        count = self.planner.plan_all(self.changes_seen_at)
+        self.plan_digests()
+        return count
 
     def plan_changed(self) -> int:
-        """Re-plan the teams whose schedule was written since the last look (with some overlap)."""
+        """Re-plan the teams whose schedule was written since the last look (with some overlap), and make sure
+        every coach with the digest on has their next Monday's notice (a new coach, a digest turned back on,
+        or the one just sent)."""
         started = utcnow()
         count = self.planner.plan_changed(self.changes_seen_at - CHANGE_OVERLAP, started)
         self.changes_seen_at = started
+        self.plan_digests()
         return count
+
+    def plan_digests(self) -> int:
+        """The coaches' Monday digests (bot/coaching/service.py); a failure is logged, the next run tries again."""
+        from bot.coaching.service import CoachService
+
+        try:
+            added = CoachService(self.db).plan_digests(utcnow())
+        except Exception:  # noqa: BLE001 - the meetings' planning must go on
+            logger.exception("planning the coaches' digests failed")
+            return 0
+        if added:
+            logger.info("planned %d coach digest(s)", added)
+        return added
 
     def purge_expired_results(self) -> int:
         """Delete the assessment results whose team's retention has ended; how many assessments went."""

@@ -3,7 +3,7 @@
 from slack_bolt import App
 
 from bot.services import Services
-from handlers.actions import commitments, focus, goal, meeting, plans, reflections, schedule, team, upload
+from handlers.actions import coach, commitments, focus, goal, meeting, plans, reflections, schedule, team, upload
 
 
 def register(app: App, services: Services) -> None:
@@ -16,3 +16,4 @@ def register(app: App, services: Services) -> None:
     reflections.register(app, services)
     commitments.register(app, services)
     plans.register(app, services)
+    coach.register(app, services)

@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 
 from bot.jobs.queue import JobQueue
 from bot.services import Services
-from handlers.jobs import commitments, exports, home, meeting, plans, upload
+from handlers.jobs import coach, commitments, exports, home, meeting, plans, upload
 
 ClientFor = Callable[[str], WebClient]
 
@@ -24,3 +24,4 @@ def register_jobs(queue: JobQueue, services: Services, client_for: ClientFor) ->
     commitments.register(queue, services, client_for)
     meeting.register(queue, services, client_for)
     plans.register(queue, services, client_for)
+    coach.register(queue, services, client_for)

@@ -11,10 +11,12 @@ from collections.abc import Callable
 
 from slack_sdk import WebClient
 
+from bot.coaching.home import coach_home
 from bot.i18n import Catalog
 from bot.jobs.queue import JobContext, JobKind, JobQueue, JobRefused
 from bot.services import Services
 from bot.settings import SUPPORTED_LANGUAGES
+from handlers.render.coach_home import coach_blocks
 from handlers.render.home import home_view
 from handlers.slack_calls import call_or_log
 
@@ -30,10 +32,18 @@ def _slack_language(client: WebClient, user_id: str) -> str | None:
 
 
 def publish_home(client: WebClient, services: Services, workspace_id: str, user_id: str) -> None:
-    """Build the person's Home from their teams (in their first team's language, else their Slack locale)."""
+    """Build the person's Home from their teams (in their first team's language, else their Slack locale).
+
+    A coach's Home starts with the teams they support (bot/coaching/home.py), all of it in the coach's language."""
     data = services.home.home(workspace_id, user_id)
-    texts: Catalog = services.catalog_for(language=data.language or _slack_language(client, user_id))
-    call_or_log("views.publish", client.views_publish, user_id=user_id, view=home_view(texts, data))
+    coach = coach_home(services.coaches, services.reports, workspace_id, user_id)
+    if coach is not None:
+        texts: Catalog = services.catalog_for(language=coach.coach.language)
+        view = home_view(texts, data, coach=coach_blocks(texts, coach))
+    else:
+        texts = services.catalog_for(language=data.language or _slack_language(client, user_id))
+        view = home_view(texts, data)
+    call_or_log("views.publish", client.views_publish, user_id=user_id, view=view)
 
 
 def request_home(services: Services, workspace_id: str, user_id: str) -> None:

@@ -73,8 +73,21 @@ def assessment_text(catalog: Catalog, team_name: str, snapshot: AssessmentSnapsh
     return "\n".join(lines)
 
 
-def home_view(catalog: Catalog, data: HomeData) -> View:
-    """The whole Home tab (well under Slack's 100 blocks: at most 10 teams and 15 commitments are listed)."""
+def home_view(catalog: Catalog, data: HomeData, coach: list[Block] | None = None) -> View:
+    """The whole Home tab (well under Slack's 100 blocks: at most 10 teams and 15 commitments are listed).
+
+    `coach`: a coach's section (handlers/render/coach_home.py), put first; then the person's own Home when
+    they are in a team, nothing more when they are not."""
+    if coach is not None:
+        blocks = list(coach)
+        if data.teams:
+            blocks += [DividerBlock(), *member_blocks(catalog, data)]
+        return View(type="home", callback_id="plc_home", blocks=blocks)
+    return View(type="home", callback_id="plc_home", blocks=member_blocks(catalog, data))
+
+
+def member_blocks(catalog: Catalog, data: HomeData) -> list[Block]:
+    """A member's own Home: their teams, commitments, reflections and each team's latest results (at most 51)."""
     t = catalog.t
     blocks: list[Block] = [_header(catalog, "home.header"), _section(t("home.intro", user=data.user_id))]
 
@@ -123,4 +136,4 @@ def home_view(catalog: Catalog, data: HomeData) -> View:
                                else t("home.assessments.team_none", team=home.team.name)))
 
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=t("home.privacy"))]))
-    return View(type="home", callback_id="plc_home", blocks=blocks)
+    return blocks

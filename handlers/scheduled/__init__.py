@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
 
+from bot.coaching.digest import WEEK, WeeklyChanges
+from bot.coaching.service import COACH_DIGEST
 from bot.commitments.service import COMMITMENT_DUE, reminder_times
 from bot.meetings.agenda import build_agenda, load_protocol
 from bot.teams import TeamProfile
@@ -21,6 +23,7 @@ from handlers.agenda_review import opening_sections
 from handlers.commitment_flow import send_reminder
 from handlers.meeting_flow import close_meeting, open_meeting
 from handlers.reflection_flow import digest_for_preview
+from handlers.render.coach_home import digest_message
 from handlers.render.meeting import preview_blocks, roles_text, when
 from handlers.slack_calls import post_in_channel
 
@@ -124,7 +127,30 @@ def senders(plc: PlcApp) -> dict[str, Sender]:
             return
         posted(send_reminder(client, services, team, commitment))
 
+    def coach_digest(notice: DueNotice) -> None:
+        """The coach's Monday DM (`ref`: the coach's id); nothing when they turned it off or are no longer a coach.
+
+        Once it is sent, the next Monday's notice is planned (the re-planning job would do it within a minute
+        too; the outbox's unique key keeps it once)."""
+        coach = services.coaches.by_id(notice.ref)
+        if coach is None or not coach.digest:
+            return
+        team_ids = services.coaches.team_ids(coach)
+        if not team_ids:
+            return
+        until = notice.occurrence_at
+        texts = services.catalog_for(language=coach.language)
+        weeks = WeeklyChanges(services.db, services.teams).of(team_ids, until)
+        rows = services.reports.rows(team_ids, until)
+        text, blocks = digest_message(texts, weeks, rows, until - WEEK, until, coach.zone)
+        posted(post_in_channel(plc.client_for(coach.workspace_id), coach.user_id, text=text, blocks=blocks))
+        try:
+            services.coaches.plan_digests(max(datetime.now(UTC), until), coach_id=coach.id, sending=notice.id)
+        except Exception:  # noqa: BLE001 - sent: never send it again for a planning error; the re-planning job retries
+            logger.exception("the next digest of coach %d could not be planned", coach.id)
+
     return {
+        COACH_DIGEST: coach_digest,
         "agenda_preview": agenda_preview,
         "reminder": reminder,
         "meeting_start": meeting_start,
