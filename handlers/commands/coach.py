@@ -19,8 +19,8 @@ CHANNEL = re.compile(r"<#(C[A-Z0-9]+)(?:\|[^>]*)?>")
 
 
 def user_info(client: WebClient, user_id: str) -> dict[str, Any]:
-    """The user object from users.info ({} when Slack does not answer)."""
-    reply = call_or_log("users.info", client.users_info, user=user_id) or {}
+    """The user object from users.info, with its locale ({} when Slack does not answer)."""
+    reply = call_or_log("users.info", client.users_info, user=user_id, include_locale=True) or {}
     user = reply.get("user") if isinstance(reply, dict) or hasattr(reply, "get") else None
     return user if isinstance(user, dict) else {}
 
