@@ -1,5 +1,5 @@
 """Files sent to a person's direct messages, as jobs: a member's reflection log, a coach's export of their
-teams' term (`/plc coach export`). Each file is sent once per job."""
+teams' term (`/plc coach export`), a member's portfolio (`/plc portfolio`). Each file is sent once per job."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.i18n import catalog
+from bot.i18n import Catalog, catalog
 from bot.jobs.queue import JobContext, JobKind, JobQueue
 from bot.reflections.export import export_log
 from bot.services import Services
@@ -19,6 +19,7 @@ from handlers.slack_calls import call_or_log
 
 REFLECTION_EXPORT = "reflection_export"
 COACH_EXPORT = "coach_export"
+PORTFOLIO = "portfolio"
 logger = logging.getLogger(__name__)
 
 
@@ -40,6 +41,16 @@ def channel_name(client: WebClient, channel_id: str) -> str | None:
     found = reply.get("channel") if hasattr(reply, "get") else None
     name = found.get("name") if isinstance(found, dict) else None
     return str(name) if name else None
+
+
+def slack_language(client: WebClient, user_id: str) -> str | None:
+    """The person's Slack locale as one of our languages, when Slack tells it."""
+    from bot.settings import SUPPORTED_LANGUAGES
+
+    reply = call_or_log("users.info", client.users_info, user=user_id, include_locale=True) or {}
+    user = reply.get("user") if hasattr(reply, "get") else None
+    locale = str(user.get("locale") or "")[:2] if isinstance(user, dict) else ""
+    return locale if locale in SUPPORTED_LANGUAGES else None
 
 
 def register(queue: JobQueue, services: Services, client_for: Callable[[str], WebClient]) -> None:
@@ -86,7 +97,30 @@ def register(queue: JobQueue, services: Services, client_for: Callable[[str], We
         texts = catalog(coach.language if coach is not None else services.settings.default_language)
         _tell(job, texts.t("coach_export.failed", reason=failure_reason(texts, reason)))
 
+    def portfolio(job: JobContext) -> None:
+        from bot.portfolio.document import portfolio_file
+
+        client, now = client_for(job.workspace_id), datetime.now(UTC)
+        texts = portfolio_texts(job, client)
+        found = services.portfolio.gather(job.workspace_id, job.user_id, now)
+        if found.empty:
+            return
+        exported = portfolio_file(found, texts, str(job.payload.get("format") or "markdown"), now)
+        comment = texts.t("portfolio.comment", date=texts.date(now.date()))
+        job.once("file", lambda: send_file(client, job.user_id, exported.content, exported.filename, comment))
+
+    def portfolio_texts(job: JobContext, client: WebClient) -> Catalog:
+        """The member's language: their first team's (chosen when the job was asked for), else their Slack
+        locale."""
+        language = job.payload.get("language") or slack_language(client, job.user_id)
+        return services.catalog_for(language=str(language) if language else None)
+
+    def portfolio_failed(job: JobContext, reason: str) -> None:
+        texts = portfolio_texts(job, client_for(job.workspace_id))
+        _tell(job, texts.t("portfolio.failed", reason=failure_reason(texts, reason)))
+
     def _tell(job: JobContext, text: str) -> None:
         call_or_log("chat.postMessage", client_for(job.workspace_id).chat_postMessage, channel=job.user_id, text=text)
 
     queue.define(JobKind(COACH_EXPORT, coach_export, coach_failed, time_limit_seconds=300))
+    queue.define(JobKind(PORTFOLIO, portfolio, portfolio_failed, time_limit_seconds=300))
