@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.assessments.service import AssessmentService
+from bot.coaching.export import CoachExport
 from bot.coaching.report import TeamReports
 from bot.coaching.service import CoachService
 from bot.commitments.service import CommitmentService
@@ -17,6 +18,7 @@ from bot.meetings.schedules import ScheduleService
 from bot.meetings.service import MeetingService
 from bot.plans.library import StrategyLibrary
 from bot.plans.service import PlanService
+from bot.portfolio.service import PortfolioService
 from bot.reflections.service import ReflectionService
 from bot.settings import Settings
 from bot.teams import TeamProfile, TeamService
@@ -43,6 +45,8 @@ class Services:
     library: StrategyLibrary = field(init=False)
     coaches: CoachService = field(init=False)
     reports: TeamReports = field(init=False)
+    coach_export: CoachExport = field(init=False)
+    portfolio: PortfolioService = field(init=False)
 
     def __post_init__(self) -> None:
         self.reflections = ReflectionService(self.db)
@@ -51,6 +55,8 @@ class Services:
         self.library = StrategyLibrary(self.db)
         self.coaches = CoachService(self.db)
         self.reports = TeamReports(self.db, self.teams, self.schedules, self.assessments)
+        self.coach_export = CoachExport(self.db, self.teams, self.assessments)
+        self.portfolio = PortfolioService(self.db, self.reflections)
 
     @classmethod
     def build(cls, settings: Settings, db: Database) -> Services:

@@ -17,6 +17,7 @@ from handlers.commands import goal as goal_command
 from handlers.commands import help as help_command
 from handlers.commands import meeting as meeting_commands
 from handlers.commands import plans as plan_commands
+from handlers.commands import portfolio as portfolio_command
 from handlers.commands import reflect as reflect_command
 from handlers.commands import schedule as schedule_commands
 from handlers.commands import settings as settings_command
@@ -48,6 +49,7 @@ AVAILABLE: dict[str, Callable[[CommandContext], None]] = {
     "commit": commitment_commands.run_commit,
     "commitments": commitment_commands.run_commitments,
     "coach": coach_command.run,
+    "portfolio": portfolio_command.run,
 }
 # Listed in `/plc help` but delivered by later releases; they answer politely for now.
 PLANNED = tuple(name for name in SUBCOMMANDS if name not in AVAILABLE)

@@ -19,7 +19,7 @@ CHANNEL = re.compile(r"<#(C[A-Z0-9]+)(?:\|[^>]*)?>")
 
 
 def user_info(client: WebClient, user_id: str) -> dict[str, Any]:
-    """The user object from users.info, with the locale (only given when asked for); {} when Slack does not answer."""
+    """The user object from users.info, with its locale ({} when Slack does not answer)."""
     reply = call_or_log("users.info", client.users_info, user=user_id, include_locale=True) or {}
     user = reply.get("user") if isinstance(reply, dict) or hasattr(reply, "get") else None
     return user if isinstance(user, dict) else {}

@@ -1,0 +1,1 @@
+"""A member's own professional-learning portfolio: inquiry cycles, commitments and reflections."""
