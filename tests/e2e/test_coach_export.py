@@ -1,6 +1,6 @@
 """`/plc coach export [csv|pdf]` end to end, through signed HTTP and the Slack emulator: a workspace admin names a
-coach of two of three teams, a term is seeded (tests/coaching/export_term.py, with its hand-computed truth), and the coach
-gets a CSV (one row per team) or a PDF (one page per team) by DM; nobody else can ask for one."""
+coach of two of three teams, a term is seeded (tests/coaching/export_term.py, with its hand-computed truth), and
+the coach gets a CSV (one row per team) or a PDF (one page per team) by DM; nobody else can ask for one."""
 
 from __future__ import annotations
 
@@ -33,7 +33,8 @@ GRADE_5, GRADE_6 = "C0PLC0002", "C0PLC0003"
 
 
 def seed(app: RunningApp, coach_locale: str = "en-US") -> None:
-    """Three teams set up on Sep 1; the admin names the coach of the first two; the term of tests/coaching/export_term.py."""
+    """Three teams set up on Sep 1; the admin names the coach of the first two; the term of
+    tests/coaching/export_term.py."""
     app.emulator.add_user(ADMIN, "principal", real_name="Pat Principal", is_admin=True)
     app.emulator.add_user(COACH, "zeynep", real_name="Zeynep Kaya", tz="America/New_York", locale=coach_locale)
     app.emulator.add_channel(GRADE_5, "grade5-math-plc")
