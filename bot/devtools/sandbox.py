@@ -1403,6 +1403,11 @@ class Sandbox:
         while self.modals:
             frame = self.modals[-1]
             frame.changed = False
+            if not frame.view.get("submit") and not _input_blocks(frame.view):
+                self.show_form(frame, read_only=True)  # a modal to read (only Close): shown, then closed
+                self.cancel_modals()
+                self.note(self.t("sandbox.modal.read_only"))
+                return
             self.show_form(frame)
             try:
                 complete = self.ask_fields(frame)
@@ -1419,7 +1424,7 @@ class Sandbox:
             if complete:
                 self.submit(frame)
 
-    def show_form(self, frame: Frame) -> None:
+    def show_form(self, frame: Frame, read_only: bool = False) -> None:
         view = frame.view
         self.say()
         self.say(self.style.bold(self.t("sandbox.modal.title", title=self.renderer.text_of(view.get("title")))))
@@ -1430,7 +1435,8 @@ class Sandbox:
                     block_id = str(block.get("block_id") or f"sandbox-block-{index}")
                     for line in self.renderer.block(block, block_id, place):
                         self.say(f"  {line}" if line else "")
-            self.note(self.t("sandbox.modal.intro"))
+            if not read_only:
+                self.note(self.t("sandbox.modal.intro"))
 
     def ask_fields(self, frame: Frame) -> bool:
         """Ask every field still to ask; False when the modal changed on the way."""
