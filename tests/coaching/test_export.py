@@ -99,3 +99,13 @@ def test_many_teams_still_get_one_page_each(terms: list[TeamTerm]) -> None:
 
 def test_rounding_is_half_up() -> None:
     assert [str(one_decimal(v)) for v in (18.75, 6.25, 15.8333, -7.25, 0.0)] == ["18.8", "6.3", "15.8", "-7.3", "0.0"]
+
+
+def test_a_team_name_never_becomes_a_spreadsheet_formula() -> None:
+    from bot.coaching.export import csv_value
+
+    texts = catalog("en")
+    assert csv_value(texts, "team", "=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    assert csv_value(texts, "team", "+Grade 4") == "'+Grade 4"
+    assert csv_value(texts, "mean_change", -7.5) == "-7.5"  # numbers stay numbers
+    assert csv_value(texts, "team", "Grade 4 Math PLC") == "Grade 4 Math PLC"
