@@ -82,3 +82,13 @@ def open_modal(client: WebClient, trigger_id: str, view: View | dict[str, Any]) 
         logger.warning("views.open failed: %s", error.response.get("error"))
         return False
     return True
+
+
+def user_language(client: WebClient, user_id: str) -> str | None:
+    """The person's Slack locale as one of our languages, when Slack tells it (users.info with the locale)."""
+    from bot.settings import SUPPORTED_LANGUAGES
+
+    reply = call_or_log("users.info", client.users_info, user=user_id, include_locale=True) or {}
+    user = reply.get("user") if hasattr(reply, "get") else None
+    locale = str(user.get("locale") or "")[:2] if isinstance(user, dict) else ""
+    return locale if locale in SUPPORTED_LANGUAGES else None

@@ -14,7 +14,8 @@ from datetime import UTC, datetime
 from bot.jobs.queue import JobRefused
 from bot.portfolio.document import FORMAT_WORDS, export_filename
 from handlers.commands.context import CommandContext
-from handlers.jobs.exports import PORTFOLIO, slack_language
+from handlers.jobs.exports import PORTFOLIO
+from handlers.slack_calls import user_language
 
 USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 SPECIAL = re.compile(r"<![^>]*>")  # <!here>, <!subteam^S123|@team>, ...
@@ -38,7 +39,7 @@ def run(ctx: CommandContext) -> None:
     say: Callable[[str], None]
     if language is None:  # no team: their Slack locale decides, asked after the ack
         ctx.ack()
-        language = slack_language(ctx.client, ctx.user_id)
+        language = user_language(ctx.client, ctx.user_id)
 
         def say(text: str) -> None:
             ctx.respond(text=text, response_type="ephemeral")

@@ -15,7 +15,7 @@ from bot.jobs.queue import JobContext, JobKind, JobQueue
 from bot.reflections.export import export_log
 from bot.services import Services
 from handlers.jobs.failures import failure_reason
-from handlers.slack_calls import call_or_log
+from handlers.slack_calls import call_or_log, user_language
 
 REFLECTION_EXPORT = "reflection_export"
 COACH_EXPORT = "coach_export"
@@ -41,16 +41,6 @@ def channel_name(client: WebClient, channel_id: str) -> str | None:
     found = reply.get("channel") if hasattr(reply, "get") else None
     name = found.get("name") if isinstance(found, dict) else None
     return str(name) if name else None
-
-
-def slack_language(client: WebClient, user_id: str) -> str | None:
-    """The person's Slack locale as one of our languages, when Slack tells it."""
-    from bot.settings import SUPPORTED_LANGUAGES
-
-    reply = call_or_log("users.info", client.users_info, user=user_id, include_locale=True) or {}
-    user = reply.get("user") if hasattr(reply, "get") else None
-    locale = str(user.get("locale") or "")[:2] if isinstance(user, dict) else ""
-    return locale if locale in SUPPORTED_LANGUAGES else None
 
 
 def register(queue: JobQueue, services: Services, client_for: Callable[[str], WebClient]) -> None:
@@ -112,7 +102,7 @@ def register(queue: JobQueue, services: Services, client_for: Callable[[str], We
     def portfolio_texts(job: JobContext, client: WebClient) -> Catalog:
         """The member's language: their first team's (chosen when the job was asked for), else their Slack
         locale."""
-        language = job.payload.get("language") or slack_language(client, job.user_id)
+        language = job.payload.get("language") or user_language(client, job.user_id)
         return services.catalog_for(language=str(language) if language else None)
 
     def portfolio_failed(job: JobContext, reason: str) -> None:

@@ -15,20 +15,12 @@ from bot.coaching.home import coach_home
 from bot.i18n import Catalog
 from bot.jobs.queue import JobContext, JobKind, JobQueue, JobRefused
 from bot.services import Services
-from bot.settings import SUPPORTED_LANGUAGES
 from handlers.render.coach_home import coach_blocks
 from handlers.render.home import home_view
-from handlers.slack_calls import call_or_log
+from handlers.slack_calls import call_or_log, user_language
 
 logger = logging.getLogger(__name__)
 HOME = "home"
-
-
-def _slack_language(client: WebClient, user_id: str) -> str | None:
-    """The person's Slack locale as one of our languages, when Slack tells it."""
-    user = (call_or_log("users.info", client.users_info, user=user_id, include_locale=True) or {}).get("user") or {}
-    locale = str(user.get("locale") or "")[:2] if isinstance(user, dict) else ""
-    return locale if locale in SUPPORTED_LANGUAGES else None
 
 
 def publish_home(client: WebClient, services: Services, workspace_id: str, user_id: str) -> None:
@@ -41,7 +33,7 @@ def publish_home(client: WebClient, services: Services, workspace_id: str, user_
         texts: Catalog = services.catalog_for(language=coach.coach.language)
         view = home_view(texts, data, coach=coach_blocks(texts, coach))
     else:
-        texts = services.catalog_for(language=data.language or _slack_language(client, user_id))
+        texts = services.catalog_for(language=data.language or user_language(client, user_id))
         view = home_view(texts, data)
     call_or_log("views.publish", client.views_publish, user_id=user_id, view=view)
 
