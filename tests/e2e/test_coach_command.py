@@ -78,3 +78,12 @@ def test_a_coach_of_every_team_in_turkish(running_app: RunningApp) -> None:
     assert added.startswith(f"Koç atandı: • <@{FACILITATOR}>: tüm ekipler (haftalık özet açık)")
     assert coach(app, f"add <@{app.emulator.bot_user_id}|plcbot>") == \
         f"<@{app.emulator.bot_user_id}> koç olamaz (bir bot ya da devre dışı bir hesap)."
+
+
+def test_help_lists_coach_and_portfolio_in_both_languages(running_app: RunningApp) -> None:
+    register_team(running_app, team_language="tr")
+    turkish = str(running_app.slack.slash_command("/plc", "help", user_id=FACILITATOR, channel_id=CHANNEL).json())
+    assert "/plc coach [add @kişi [#ekip ...]" in turkish and "/plc portfolio [pdf|md]" in turkish
+    assert "kendi mesleki gelişim portfolyonuz" in turkish
+    english = str(running_app.slack.slash_command("/plc", "help", user_id=FACILITATOR, channel_id="C0ELSEWHERE").json())
+    assert "/plc coach [add @someone [#team ...]" in english and "/plc portfolio [pdf|md]" in english
