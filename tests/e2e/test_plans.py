@@ -17,10 +17,12 @@ from bot.devtools.slack_requests import values_for
 from storage.models import ActionPlan, Commitment, PlanGroup
 from tests.conftest import RunningApp
 from tests.e2e.helpers import CHANNEL, FACILITATOR, open_setup, register_team, submit_setup
-from tests.e2e.test_meetings import dispatch, open_schedule, schedule_answers, wait_until
+from tests.e2e.test_meetings import dispatch, open_schedule, schedule_answers
+from tests.e2e.test_meetings import wait_until as wait_briefly
 from tests.plans.data import A_SCORES, B_SCORES, STUDENTS, long_csv
 
 JAMES = "U0TEACH03"
+WAIT = 20.0  # jobs chain here (an upload's job queues the measuring job): a busy machine takes its time
 OTHER_CHANNEL = "C0PLC0002"
 NOW = datetime(2026, 11, 25, 17, 0, tzinfo=UTC)  # Wednesday 12:00 in New York
 B_DAY = datetime(2026, 12, 8, 17, 0, tzinfo=UTC)
@@ -88,6 +90,10 @@ TURKISH = Texts(
 )
 
 
+def wait_until(probe: Any, timeout: float = WAIT) -> Any:
+    return wait_briefly(probe, timeout)
+
+
 def channel_posts(app: RunningApp, channel: str = CHANNEL) -> list[dict[str, Any]]:
     return [m for m in app.emulator.messages(channel) if not m.get("ephemeral_to") and not m.get("upload")]
 
@@ -102,8 +108,7 @@ def upload(app: RunningApp, user_id: str, content: bytes, name: str, day: str,
     view = app.emulator.wait_for("views.open", count=forms + 1)[-1].response["view"]
     answers = {"upload_file": [file], "upload_name": name, "upload_date": day}
     assert app.slack.view_submission(view, values_for(view, answers), user_id=user_id).text == ""
-    return wait_until(lambda: next((m for m in channel_posts(app, channel)[before:] if name in m["text"]), None),
-                      timeout=15)
+    return wait_until(lambda: next((m for m in channel_posts(app, channel)[before:] if name in m["text"]), None))
 
 
 def press(app: RunningApp, message: dict[str, Any], action_id: str, user_id: str, channel_id: str) -> None:
@@ -179,7 +184,7 @@ def run_cycle(app: RunningApp, texts: Texts) -> None:
     with time_machine.travel(B_DAY, tick=True):
         upload(app, FACILITATOR, long_csv(B_SCORES), "Unit 4 quiz", "2026-12-08")
         measured = wait_until(lambda: next((m["text"] for m in channel_posts(app)
-                                            if m["text"].startswith(texts.measured[0])), None), timeout=15)
+                                            if m["text"].startswith(texts.measured[0])), None))
         for line in texts.measured:
             assert line in measured
         james = wait_until(lambda: next(iter(dms(app, JAMES, "Ada: ")[1:]), None))
