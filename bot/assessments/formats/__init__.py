@@ -1,0 +1,1 @@
+"""Results export formats: the shared grid layer, one module per format, and the registry."""

@@ -1,0 +1,386 @@
+"""A tidy long table: one row per student and item (student, item, score, max...).
+
+Big text files take a vectorised fast path (`_read_long_fast`); anything it is unsure of goes the
+cell-by-cell way.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from bot.assessments.formats.canvas import _is_canvas
+from bot.assessments.formats.grid import (
+    _FORMS_SCORE_RE,
+    ERR,
+    FORMS_SCORE,
+    HEADER_SEARCH_ROWS,
+    LONG_ITEM,
+    LONG_MAX,
+    LONG_SCORE,
+    LONG_SECTION,
+    LONG_STANDARD,
+    LONG_STUDENT,
+    LONG_TEACHER,
+    RESULT_COLUMNS,
+    WARN,
+    Cell,
+    ReadProblem,
+    ResultTable,
+    _binary,
+    _cell,
+    _decode,
+    _filled,
+    _find,
+    _frame,
+    _no_students,
+    _or_none,
+    _result,
+    _sniff,
+    _trim,
+    parse_max,
+    parse_score,
+    text,
+)
+
+
+def _long_columns(headers: list[str]) -> dict[str, int] | None:
+    found = {name: _find(headers, names) for name, names in (
+        ("student", LONG_STUDENT), ("item", LONG_ITEM), ("score", LONG_SCORE), ("max", LONG_MAX),
+        ("standard", LONG_STANDARD), ("teacher", LONG_TEACHER), ("section", LONG_SECTION))}
+    if found["student"] is None or found["item"] is None or found["score"] is None:
+        return None
+    return {name: index for name, index in found.items() if index is not None}
+
+
+def _read_long(grid: list[list[Cell]], start: int, cols: dict[str, int], teacher: str | None) -> ResultTable:
+    headers = [text(c) for c in grid[start]]
+    score_title = headers[cols["score"]]
+    max_title = headers[cols["max"]] if "max" in cols else ""
+    rows: list[tuple[int, str, str, Cell, float | None, list[Cell]]] = []
+    warnings: list[tuple[str, dict[str, object]]] = []
+    for index in range(start + 1, len(grid)):
+        row = grid[index]
+        if not _filled(row):
+            continue
+        student, item = text(_cell(row, cols["student"])), text(_cell(row, cols["item"]))
+        if not student:
+            warnings.append((WARN + "row_without_name", {"row": index + 1}))
+            continue
+        if not item:
+            raise ReadProblem(ERR + "no_item", {"row": index + 1, "column": headers[cols["item"]]})
+        max_points = parse_max(_cell(row, cols["max"]), row=index + 1, column=max_title) if "max" in cols else None
+        rows.append((index + 1, student, item, _cell(row, cols["score"]), max_points, row))
+    if "max" not in cols:
+        if not _binary(r[3] for r in rows):
+            raise ReadProblem(ERR + "no_max", {"column": score_title})
+        warnings.append((WARN + "assumed_binary", {"column": score_title}))
+    results: list[dict[str, Any]] = []
+    for number, student, item, value, max_points, row in rows:
+        maximum = max_points if max_points is not None else 1.0
+        score = parse_score(value, row=number, column=score_title, max_points=maximum)
+        who = _or_none(_cell(row, cols["teacher"])) if "teacher" in cols else teacher
+        section = _or_none(_cell(row, cols["section"])) if "section" in cols else None
+        standard = _or_none(_cell(row, cols["standard"])) if "standard" in cols else None
+        results.append(_result(student, who, section, item, standard, score, maximum))
+    _no_students(results)
+    return ResultTable("long", _frame(results), warnings, [])
+
+
+_CSV_FIELD_LIMIT = csv.field_size_limit()
+
+
+def _is_text_file(data: bytes, filename: str | None) -> bool:
+    """Whether `read_grid` would read `data` as CSV/TSV text."""
+    suffix = Path(filename).suffix.lower() if filename else ""
+    # `not data or data.isspace()` is `not data.strip()` without a copy of the whole file.
+    if (not data or data.isspace() or data.startswith((b"\xd0\xcf\x11\xe0", b"PK"))
+            or suffix in {".xls", ".xlsx", ".xlsm"}):
+        return False
+    return not data.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"Rar!", b"7z"))
+
+
+_UTF8_BOM = b"\xef\xbb\xbf"
+_HEAD_BYTES = 1 << 16  # `_decode` checks the first 4,096 bytes and 8,192 characters: 64 KiB hold both
+_CHECK_BYTES = 1 << 18
+
+
+def _is_utf8(data: bytes) -> bool:
+    """Whether `data` decodes as UTF-8, checked piece by piece (a big file is never held as text)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    try:
+        for at in range(0, len(view), _CHECK_BYTES):
+            decoder.decode(view[at:at + _CHECK_BYTES])
+        decoder.decode(b"", True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _char_boundary(data: bytes, size: int) -> int:
+    """The largest cut <= `size` of UTF-8 `data` that does not split a character."""
+    if size >= len(data):
+        return len(data)
+    while size > 0 and 0x80 <= data[size] < 0xC0:  # a continuation byte
+        size -= 1
+    return size
+
+
+def _utf8_text(data: bytes) -> bytes | None:
+    """The text `_decode` makes of `data`, as UTF-8 bytes; None when it holds a NUL. Raises as `_decode`.
+
+    A UTF-8 file is checked but not decoded: `_decode` only sees its start (its checks read the
+    first 4,096 bytes and 8,192 characters), and its bytes (without the BOM) are already the text.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or not _is_utf8(data):
+        content = _decode(data)
+        return None if "\x00" in content else content.encode("utf-8")
+    _decode(data[:_char_boundary(data, _HEAD_BYTES)])
+    body = data[len(_UTF8_BOM):] if data.startswith(_UTF8_BOM) else data
+    return None if b"\x00" in body else body
+
+
+def _text_head(body: bytes) -> tuple[str, list[list[Cell]]] | None:
+    """The separator `_sniff` finds and the first HEADER_SEARCH_ROWS + 1 records csv.reader reads.
+
+    Read from the start of the text only, grown until it holds the 50 lines `_sniff` looks at and
+    those records whole (or is the whole text). None when csv.reader refuses them.
+    """
+    size = _HEAD_BYTES
+    while True:
+        whole = size >= len(body)
+        prefix = body[:_char_boundary(body, size)].decode("utf-8")
+        if whole or len(prefix.splitlines()) > 50:  # then its first 50 lines are whole
+            sep = _sniff(prefix)
+            buffer = io.StringIO(prefix, newline="")
+            head: list[list[Cell]] = []
+            try:
+                for row in csv.reader(buffer, delimiter=sep):
+                    head.append(list(row))
+                    if len(head) > HEADER_SEARCH_ROWS:
+                        break
+            except csv.Error:
+                return None
+            # The last record is whole when its line break came before the end of the prefix.
+            if whole or (len(head) > HEADER_SEARCH_ROWS and buffer.tell() < len(prefix)):
+                return sep, head
+        size *= 2
+
+
+@dataclass
+class _Column:
+    """A categorical column: per-row codes into `cells` (the distinct raw cells) and `texts` (as `text`).
+
+    `codes` are pandas' own (int8, int16...), not copied. Code -1 (no cell: a short row) picks the
+    last entry of `cells`, an empty cell, since numpy and Python both read index -1 from the end.
+    """
+
+    codes: Any
+    cells: list[str]
+    texts: Any
+
+    @classmethod
+    def of(cls, series: pd.Series) -> _Column:
+        import numpy as np
+
+        categorical = series.array
+        cells = [c if type(c) is str else str(c) for c in categorical.categories.tolist()]
+        cells.append("")  # code -1 (none seen) is an empty cell
+        # `text` of a str, without a call per distinct cell (a big file has tens of thousands).
+        texts = [c.replace("\u00a0", " ").strip() for c in cells]
+        return cls(np.asarray(categorical.codes), cells, np.array(texts, dtype=object))
+
+    def filled(self, rows: Any = slice(None)) -> Any:
+        """Whether the cells of `rows` hold something (a new array)."""
+        import numpy as np
+
+        return np.array([bool(t) for t in self.texts], dtype=bool)[self.codes[rows]]
+
+    def values(self, rows: Any) -> Any:
+        """`_or_none` of the cells of `rows`, as an object array sharing the distinct strings."""
+        import numpy as np
+
+        cleaned = np.array([t or None for t in self.texts], dtype=object)
+        return cleaned[self.codes[rows]]
+
+
+def _read_long_fast(data: bytes, filename: str | None, teacher: str | None = None) -> ResultTable | None:
+    import numpy as np
+
+    if not _is_text_file(data, filename):
+        return None
+    body = _utf8_text(data)
+    if body is None:
+        return None
+    found = _text_head(body)
+    if found is None:
+        return None
+    sep, head = found
+    head = _trim(head)
+    first = next((i for i, row in enumerate(head) if row), None)
+    if first is None:
+        return None
+    forms_col: int | None = None
+    if first == 0:
+        headers0 = [text(c) for c in head[0]]
+        if _is_canvas(headers0):
+            return None
+        forms_col = _find(headers0, FORMS_SCORE)
+    start, cols = None, None
+    for index, row in enumerate(head[:HEADER_SEARCH_ROWS]):
+        if len(_filled(row)) >= 3:
+            cols = _long_columns([text(c) for c in row])
+            if cols is not None:
+                start = index
+                break
+    if start is None or cols is None:
+        return None
+    width = max(len(row) for row in head)
+    try:
+        # UTF-8 bytes, not a StringIO of the text: pandas would encode the text back to bytes.
+        frame = pd.read_csv(io.BytesIO(body), sep=sep, header=None, names=list(range(width)), encoding="utf-8",
+                            dtype="category", keep_default_na=False, na_filter=False, skip_blank_lines=False,
+                            engine="c", quotechar='"', doublequote=True)
+    except Exception:
+        return None
+    del body
+    columns = [_Column.of(frame[c]) for c in frame.columns]
+    n_rows = len(frame)
+    del frame
+    if any(len(c) > _CSV_FIELD_LIMIT for col in columns for c in col.cells):
+        return None  # csv.reader would refuse the file (`unreadable`)
+    # The rows pandas saw must be the records csv.reader saw (quoting rules, blank lines).
+    for index, row in enumerate(head[:min(len(head), n_rows)]):
+        seen = [text(col.cells[col.codes[index]]) for col in columns]
+        if [text(c) for c in row] + [""] * (width - len(row)) != seen:
+            return None
+    if forms_col is not None:
+        col = columns[forms_col]
+        texts = col.texts[col.codes[1:]]
+        nonblank = texts != ""
+        matches = np.array([bool(_FORMS_SCORE_RE.match(t)) for t in col.texts], dtype=bool)[col.codes[1:]]
+        if nonblank.any() and matches[nonblank].all():
+            return None  # Google Forms
+    return _long_from_columns(columns, n_rows, start, cols, teacher)
+
+
+def _long_from_columns(columns: list[_Column], n_rows: int, start: int, cols: dict[str, int],
+                       teacher: str | None) -> ResultTable:
+    import numpy as np
+
+    headers = [text(col.cells[col.codes[start]]) for col in columns] if n_rows > start else []
+    score_title = headers[cols["score"]]
+    max_title = headers[cols["max"]] if "max" in cols else ""
+    student_col, item_col = columns[cols["student"]], columns[cols["item"]]
+    keep = student_col.filled()  # the rows after the header with a student
+    keep[:start + 1] = False
+    # The other rows after the header: a warning for each one with something in it (only these rows
+    # are looked at in every column: in a big file they are few).
+    nameless = np.flatnonzero(~keep)
+    nameless = nameless[nameless > start]
+    something = np.zeros(len(nameless), dtype=bool)
+    for col in columns:
+        something |= col.filled(nameless)
+    warnings: list[tuple[str, dict[str, object]]] = [
+        (WARN + "row_without_name", {"row": int(i) + 1}) for i in nameless[something]]
+    no_item = keep & ~item_col.filled()
+
+    per_cell: Any = None  # the max of each distinct max cell (NaN: not a max)
+    bad = no_item
+    if "max" in cols:
+        max_col = columns[cols["max"]]
+        per_cell = np.full(len(max_col.cells), np.nan)
+        for code, cell in enumerate(max_col.cells):
+            with contextlib.suppress(ReadProblem):
+                per_cell[code] = parse_max(cell, row=0, column=max_title)
+        bad = no_item | (keep & np.isnan(per_cell)[max_col.codes])
+    if bad.any():
+        index = int(np.flatnonzero(bad)[0])
+        if no_item[index]:
+            raise ReadProblem(ERR + "no_item", {"row": index + 1, "column": headers[cols["item"]]})
+        parse_max(columns[cols["max"]].cells[columns[cols["max"]].codes[index]], row=index + 1, column=max_title)
+        raise AssertionError("unreachable")  # parse_max raised above
+
+    rows: Any = np.flatnonzero(keep)
+    n_kept = len(rows)
+    if n_kept and int(rows[-1]) - int(rows[0]) + 1 == n_kept:  # one run of rows, as a rule: slices are views
+        rows = slice(int(rows[0]), int(rows[-1]) + 1)
+    score_col = columns[cols["score"]]
+    score_codes = score_col.codes[rows]
+    if "max" not in cols:
+        used = np.zeros(len(score_col.cells), dtype=bool)
+        used[score_codes] = True
+        if not _binary(score_col.cells[code] for code in np.flatnonzero(used)):
+            raise ReadProblem(ERR + "no_max", {"column": score_title})
+        warnings.append((WARN + "assumed_binary", {"column": score_title}))
+        row_max = np.ones(n_kept)
+    else:
+        row_max = per_cell[columns[cols["max"]].codes[rows]]
+
+    # Each distinct score cell once: its number and status, or that it is wrong whatever the max.
+    numbers = np.full(len(score_col.cells), np.nan)
+    statuses = np.empty(len(score_col.cells), dtype=object)
+    wrong = np.zeros(len(score_col.cells), dtype=bool)
+    for code, cell in enumerate(score_col.cells):
+        try:
+            score = parse_score(cell, row=0, column=score_title, max_points=None)
+        except ReadProblem:
+            wrong[code] = True
+            continue
+        numbers[code], statuses[code] = score.value, score.status
+    row_scores = numbers[score_codes]
+    with np.errstate(invalid="ignore"):
+        failing = wrong[score_codes] | (row_scores > row_max + 1e-9)
+    if failing.any():
+        at = int(np.flatnonzero(failing)[0])
+        row = rows.start + at if isinstance(rows, slice) else int(rows[at])
+        parse_score(score_col.cells[score_codes[at]], row=row + 1, column=score_title,
+                    max_points=float(row_max[at]))
+        raise AssertionError("unreachable")  # parse_score raised above
+    if n_kept == 0:
+        raise ReadProblem(ERR + "no_students", {})
+
+    def role(name: str, default: str | None) -> Any:
+        if name in cols:
+            return columns[cols[name]].values(rows)
+        return np.full(n_kept, default, dtype=object)
+
+    # Every array here is new and only the frame holds it: copy=False keeps pandas from copying each
+    # one and from stacking the six object columns into one block (a second copy of them all).
+    def column(values: Any, dtype: str | type) -> pd.Series:
+        return pd.Series(values, dtype=dtype, copy=False)
+
+    results = pd.DataFrame({
+        "student": column(student_col.values(rows), object),
+        "teacher": column(role("teacher", teacher), object),
+        "section": column(role("section", None), object),
+        "item": column(item_col.values(rows), object),
+        "standard": column(role("standard", None), object),
+        "score": column(row_scores, "float64"),
+        "max_points": column(row_max, "float64"),
+        "status": column(statuses[score_codes], object),
+    }, columns=RESULT_COLUMNS, copy=False)
+    return ResultTable("long", results, warnings, [])
+
+
+def detect(grid: list[list[Cell]]) -> tuple[int, dict[str, int]] | None:
+    """(header row, columns by role) of the first of the first rows that names a student, item and score."""
+    for index, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        if len(_filled(row)) >= 3:
+            cols = _long_columns([text(c) for c in row])
+            if cols is not None:
+                return index, cols
+    return None
+
+
+def read(grid: list[list[Cell]], found: tuple[int, dict[str, int]], *, column: str | None,
+         teacher: str | None) -> ResultTable:
+    return _read_long(grid, found[0], found[1], teacher)
