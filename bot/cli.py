@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from bot.assessments.cli import add_analyze_parser, run_analyze
+from bot.assessments.cli import add_analyze_parser, add_formats_parser, run_analyze, run_formats
 from bot.focus.cli import add_focus_parser, run_focus
 from bot.i18n import Catalog, catalog
 from bot.keys.cli import add_keys_parser, new_key, rotate
@@ -53,6 +53,7 @@ def build_parser(texts: Catalog) -> argparse.ArgumentParser:
     sandbox.add_argument("--lang", choices=SUPPORTED_LANGUAGES, default=None, help=t("cli.sandbox_lang"))
 
     add_analyze_parser(commands, texts)
+    add_formats_parser(commands, texts)
     add_focus_parser(commands, texts)
     return parser
 
@@ -121,6 +122,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _manifest(args)
     if args.command == "analyze":
         return run_analyze(args)
+    if args.command == "formats":
+        return run_formats(args)
     if args.command == "focus":
         return run_focus(args)
     if args.command == "keys" and args.keys_command == "new":

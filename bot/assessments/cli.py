@@ -31,6 +31,7 @@ def add_analyze_parser(subparsers: Any, texts: Catalog) -> argparse.ArgumentPars
     parser.add_argument("file", metavar="FILE", help=t("assessments.cli_file"))
     parser.add_argument("--json", action="store_true", help=t("assessments.cli_json"))
     parser.add_argument("--column", metavar="TEXT", default=None, help=t("assessments.cli_column"))
+    parser.add_argument("--format", metavar="NAME", default=None, help=t("assessments.cli_format"))
     parser.add_argument("--intervention-below", type=float, default=70.0, metavar="PERCENT",
                         help=t("assessments.cli_intervention_below"))
     parser.add_argument("--extension-from", type=float, default=90.0, metavar="PERCENT",
@@ -38,6 +39,28 @@ def add_analyze_parser(subparsers: Any, texts: Catalog) -> argparse.ArgumentPars
     parser.add_argument("--chart", metavar="PNG", default=None, help=t("assessments.cli_chart"))
     parser.add_argument("--lang", choices=SUPPORTED_LANGUAGES, default=None, help=t("assessments.cli_lang"))
     return parser
+
+
+def add_formats_parser(subparsers: Any, texts: Catalog) -> argparse.ArgumentParser:
+    """Register `formats` (the export formats `analyze` reads, with an example header each)."""
+    parser: argparse.ArgumentParser = subparsers.add_parser("formats", help=texts.t("assessments.cli_formats"),
+                                                            description=texts.t("assessments.cli_formats"))
+    parser.add_argument("--lang", choices=SUPPORTED_LANGUAGES, default=None, help=texts.t("assessments.cli_lang"))
+    return parser
+
+
+def run_formats(args: argparse.Namespace) -> int:
+    """Print each format `analyze --format` takes: its name, what it is and an example header line."""
+    from bot.assessments.formats.registry import FORMATS
+
+    texts = _language(args)
+    lines = [texts.t("assessments.formats_title"), ""]
+    for entry in FORMATS:
+        lines.append(texts.t("assessments.formats_line", name=entry.name,
+                             title=texts.t(f"{READ_CATALOG}.formats.{entry.name}")))
+        lines.append(texts.t("assessments.formats_example", example=entry.example))
+    print("\n".join(lines))
+    return 0
 
 
 def _language(args: argparse.Namespace) -> Catalog:
@@ -125,11 +148,20 @@ def run_analyze(args: argparse.Namespace) -> int:
         print(texts.t("assessments.not_found", file=str(path)), file=sys.stderr)
         return EXIT_FAILED
 
+    fmt = getattr(args, "format", None)
+    if fmt is not None:
+        from bot.assessments.formats.registry import NAMES
+
+        if fmt not in NAMES:
+            print(texts.t("assessments.unknown_format", format=fmt, names=", ".join(NAMES)), file=sys.stderr)
+            return EXIT_USAGE
+
     from bot.assessments.analysis import Thresholds, analyse, to_json
     from bot.assessments.readers import ReadProblem, read_results
 
     try:
-        table = read_results(str(path), filename=path.name, column=args.column)
+        forced = {"format": fmt} if fmt is not None else {}
+        table = read_results(str(path), filename=path.name, column=args.column, **forced)
     except ReadProblem as problem:
         print(read_message(texts, problem.key, dict(problem.params or {}), path.name), file=sys.stderr)
         return EXIT_FAILED
