@@ -94,3 +94,70 @@ def test_read_results_with_a_forced_format(tmp_path: Path) -> None:
     with pytest.raises(KeyError):
         read_results(sheet, format="nope")
 
+
+# Identifier columns are never questions ------------------------------------------------------------
+#
+# The Turkish teacher's sheet of issue 14: `S.No` and `Okul No` (both numeric) before the names and
+# a "Tam Puan" row that leaves them empty. By hand: Ayşe 4+3+5 = 12/20 = 60 %, Mehmet 2+6+10 =
+# 18/20 = 90 %, Şule 0+3+2 = 5/20 = 25 %; S1 6/12 = 50 %, S2 12/18 = 66.7 %, S3 17/30 = 56.7 %.
+
+TR_HEADER = ["S.No", "Okul No", "Adı Soyadı", "S1", "S2", "S3", "Toplam"]
+TR_STUDENTS = [["1", "1234", "Ayşe Yılmaz", "4", "3", "5", "12"],
+               ["2", "1301", "Mehmet Öz", "2", "6", "10", "18"],
+               ["3", "1457", "Şule Işık", "0", "3", "2", "5"]]
+TR_STUDENT_PERCENTS = {"Ayşe Yılmaz": 60.0, "Mehmet Öz": 90.0, "Şule Işık": 25.0}
+TR_ITEM_PERCENTS = {"S1": 50.0, "S2": 66.7, "S3": 56.7}
+
+
+def percents(table: object) -> tuple[dict[str, float], dict[str, float]]:
+    from bot.assessments.analysis import analyse, round_1
+
+    analysis = analyse(table.results)  # type: ignore[attr-defined]
+    students = {row["student"]: round_1(row["percent"]) for row in analysis.students.to_dict("records")}
+    items = {row["item"]: round_1(row["percent"]) for row in analysis.items.to_dict("records")}
+    return students, items
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1254"])
+@pytest.mark.parametrize("label_col", [0, 2])  # "Tam Puan" under S.No (a merged label) or under the names
+def test_turkish_sheet_with_row_and_school_numbers(encoding: str, label_col: int, tmp_path: Path) -> None:
+    max_row = ["", "", "", "4", "6", "10", "20"]
+    max_row[label_col] = "Tam Puan"
+    path = fixtures.write_csv(tmp_path, "9A_ortak_sinav.csv", [TR_HEADER, max_row, *TR_STUDENTS], delimiter=";",
+                              encoding=encoding)
+    if encoding == "cp1254":
+        assert "Ş".encode("cp1254") in path.read_bytes()
+    table = read_results(path)
+    assert table.format == "teacher_sheet"
+    assert sorted(set(table.results["item"])) == ["S1", "S2", "S3"]
+    assert percents(table) == (TR_STUDENT_PERCENTS, TR_ITEM_PERCENTS)
+
+
+def test_turkish_sheet_as_xlsx_with_numbers_as_numbers(tmp_path: Path) -> None:
+    rows: list[list[object]] = [["9-A Matematik Ortak Sınav"], TR_HEADER, [None, None, "Tam Puan", 4, 6, 10, 20]]
+    rows += [[int(r[0]), int(r[1]), r[2], *(int(v) for v in r[3:])] for r in TR_STUDENTS]
+    table = read_results(fixtures.write_xlsx(tmp_path, "ortak.xlsx", rows))
+    assert percents(table) == (TR_STUDENT_PERCENTS, TR_ITEM_PERCENTS)
+
+
+@pytest.mark.parametrize("ids", [["#", "Student ID"], ["No", "Öğrenci No"], ["Sıra No", "ID"], ["Row", "Öğr. No"],
+                                 ["Nr.", "Student Number"]])
+def test_identifier_headers_without_a_max_row(ids: list[str], tmp_path: Path) -> None:
+    # Right/wrong items, no max row: 1 + 0 + 1 = 2/3 = 66.7 %, 1 + 1 + 1 = 100 %; Q1 100 %, Q2 50 %, Q3 100 %.
+    path = fixtures.write_csv(tmp_path, "ids.csv", [[*ids, "Student", "Q1", "Q2", "Q3"],
+                                                    ["1", "20231", "Ada", "1", "0", "1"],
+                                                    ["2", "20232", "Ben", "1", "1", "1"]])
+    table = read_results(path)
+    assert percents(table) == ({"Ada": 66.7, "Ben": 100.0}, {"Q1": 100.0, "Q2": 50.0, "Q3": 100.0})
+
+
+def test_a_numbered_column_left_of_the_names_is_not_a_question_whatever_its_header(tmp_path: Path) -> None:
+    path = fixtures.write_csv(tmp_path, "kod.csv", [["Kod", "Ad Soyad", "S1", "S2"], ["", "Tam Puan", "2", "2"],
+                                                    ["17", "Ada", "2", "1"], ["18", "Ben", "0", "2"]])
+    assert percents(read_results(path)) == ({"Ada": 75.0, "Ben": 50.0}, {"S1": 50.0, "S2": 75.0})
+
+
+def test_a_question_that_happens_to_hold_distinct_numbers_stays_a_question(tmp_path: Path) -> None:
+    path = fixtures.write_csv(tmp_path, "q.csv", [["Student", "Q1", "Q2"], ["Max points", "5", "5"],
+                                                  ["Ada", "1", "5"], ["Ben", "2", "4"]])
+    assert percents(read_results(path)) == ({"Ada": 60.0, "Ben": 60.0}, {"Q1": 30.0, "Q2": 90.0})

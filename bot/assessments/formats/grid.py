@@ -95,6 +95,19 @@ STANDARD_LABELS = {"standard", "standards", "standart", "standartlar", "kazanim"
 MAX_LABELS = {"max points", "max point", "max", "maximum", "maximum points", "max score", "points possible",
               "possible points", "possible", "out of", "tam puan", "tam puani", "en yuksek puan", "maksimum puan",
               "maks puan", "soru puani", "puan degeri", "points"}
+# Identifier columns (row numbers, student and school numbers, ids) are never questions: "S.No",
+# "Sıra No", "No", "Okul No", "Öğrenci No", "Öğr. No", "Student ID", "ID", "#", "Row", "Nr."...
+_ID_RE = re.compile(r"^(?:(?:s|sr|sl|sira|ogrenci|ogr|okul|student|pupil|school|row|serial|roll|sis|sis user|user|"
+                    r"kayit|e okul|tc|tc kimlik)\s?)?(?:no|nr|num|number|numara|numarasi|id|kimlik no)$"
+                    r"|^(?:row|sira|s n|satir|tc kimlik)$")
+
+
+def is_identifier(header: Cell) -> bool:
+    """Whether a header names an identifier column; a header of punctuation only ("#", "№") is one."""
+    key = norm(header)
+    return bool(text(header)) and (not key.strip("№ ") or bool(_ID_RE.match(key)))
+
+
 SUMMARY_LABELS = {"average", "class average", "mean", "median", "ortalama", "sinif ortalamasi", "total", "toplam",
                   "genel ortalama", "min", "minimum", "en dusuk", "std", "standard deviation"}
 

@@ -30,8 +30,10 @@ from bot.assessments.formats.grid import (
     _no_students,
     _or_none,
     _result,
+    is_identifier,
     norm,
     parse_max,
+    parse_number,
     parse_score,
     text,
 )
@@ -62,6 +64,20 @@ def _label(row: Sequence[Cell], item_cols: set[int]) -> str:
     return ""
 
 
+def _numbers_column(grid: list[list[Cell]], rows: list[int], col: int) -> bool:
+    """Whether the cells of `col` in `rows` are all filled with distinct whole numbers (at least two)."""
+    seen: set[float] = set()
+    for index in rows:
+        try:
+            number = parse_number(_cell(grid[index], col))
+        except ValueError:
+            return False
+        if number is None or not float(number).is_integer() or number in seen:
+            return False
+        seen.add(number)
+    return len(seen) >= 2
+
+
 def _split_header(header: str) -> tuple[str, str | None, str | None]:
     """"Q3 (4.NF.1)" -> ("Q3", "4.NF.1", None); "Q3 (2 pts)" -> ("Q3", None, "2")."""
     match = _PAREN_RE.match(header)
@@ -79,8 +95,8 @@ def _read_sheet(grid: list[list[Cell]], start: int, student_col: int, teacher: s
     teacher_col = _find(headers, TEACHER_NAMES)
     section_col = _find(headers, SECTION_NAMES)
     roles = {student_col} | {c for c in (teacher_col, section_col) if c is not None}
-    candidates = [i for i, h in enumerate(headers)
-                  if i not in roles and h and norm(h) not in IGNORED_NAMES and not _is_student_header(h)]
+    candidates = [i for i, h in enumerate(headers) if i not in roles and h and norm(h) not in IGNORED_NAMES
+                  and not _is_student_header(h) and not is_identifier(h)]
     totals = [i for i in candidates
               if norm(headers[i]) in TOTAL_NAMES or norm(headers[i]).startswith(("total ", "toplam "))]
     items = [i for i in candidates if i not in totals] or totals[:1]
@@ -132,6 +148,11 @@ def _read_sheet(grid: list[list[Cell]], start: int, student_col: int, teacher: s
             value = _or_none(_cell(grid[standard_row], col))
             if value is not None:
                 standards[col] = value
+
+    # Left of the names, a column of distinct whole numbers without a max of its own is a row or
+    # student number, whatever its header says.
+    items = [c for c in items if not (c < student_col and c not in header_max and _numbers_column(grid, data_rows, c)
+                                      and (max_row is None or not text(_cell(grid[max_row], c))))]
 
     # Columns with nothing in them (not even a max) are not items.
     items = [c for c in items if c in header_max or any(text(_cell(grid[r], c)) for r in data_rows)
