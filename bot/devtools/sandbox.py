@@ -330,6 +330,10 @@ class FormCancelled(Exception):
     """The person typed :cancel (or Ctrl-C) in a modal."""
 
 
+class FormQuit(Exception):
+    """The person typed :quit in a modal: the form closes without saving and the session ends."""
+
+
 class FormRestart(Exception):
     """The open modal changed while it was being filled; start over with the new one."""
 
@@ -1415,6 +1419,11 @@ class Sandbox:
                 self.cancel_modals()
                 self.note(self.t("sandbox.modal.cancelled"))
                 return
+            except FormQuit:  # as at the channel prompt, after closing the form as end of input does
+                self.cancel_modals()
+                self.note(self.t("sandbox.modal.cancelled"))
+                self.note(self.t("sandbox.bye"))
+                raise EndSession(EXIT_OK) from None
             except EOFError:
                 title = self.renderer.text_of(frame.view.get("title"))
                 self.cancel_modals()
@@ -1503,7 +1512,7 @@ class Sandbox:
 
     # one field
     def ask(self, prompt: str, frame: Frame) -> str:
-        """A line typed at a form prompt; handles :cancel, :help and :click N there."""
+        """A line typed at a form prompt; handles :cancel, :quit, :help and :click N there."""
         while True:
             try:
                 line = self.reader.read(prompt)
@@ -1513,6 +1522,8 @@ class Sandbox:
             word, _, rest = line.strip().partition(" ")
             if word == ":cancel":
                 raise FormCancelled
+            if word in (":quit", ":q", ":exit"):  # never a value: a team called ":quit" is a typo
+                raise FormQuit
             if word == ":help":
                 self.note(self.t("sandbox.modal.help"))
                 continue
