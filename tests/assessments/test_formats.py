@@ -161,3 +161,26 @@ def test_a_question_that_happens_to_hold_distinct_numbers_stays_a_question(tmp_p
     path = fixtures.write_csv(tmp_path, "q.csv", [["Student", "Q1", "Q2"], ["Max points", "5", "5"],
                                                   ["Ada", "1", "5"], ["Ben", "2", "4"]])
     assert percents(read_results(path)) == ({"Ada": 60.0, "Ben": 60.0}, {"Q1": 30.0, "Q2": 90.0})
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1254"])
+def test_identifier_columns_in_a_long_table_are_not_items_either(encoding: str, tmp_path: Path) -> None:
+    rows = [["S.No", "Okul No", "Adı Soyadı", "Soru", "Puan", "Tam Puan"]]
+    for school_no, name, *scores in [(1234, "Ayşe Yılmaz", 4, 3, 5), (1301, "Mehmet Öz", 2, 6, 10),
+                                     (1457, "Şule Işık", 0, 3, 2)]:
+        for item, score, maximum in zip(("S1", "S2", "S3"), scores, (4, 6, 10), strict=True):
+            rows.append([len(rows), school_no, name, item, score, maximum])
+    table = read_results(fixtures.write_csv(tmp_path, "uzun.csv", rows, delimiter=";", encoding=encoding))
+    assert table.format == "long"
+    assert percents(table) == (TR_STUDENT_PERCENTS, TR_ITEM_PERCENTS)
+
+
+def test_google_forms_with_a_student_number_question(tmp_path: Path) -> None:
+    # 8/10 = 80 %, 5/10 = 50 %: the "Okul No" answers are not scores.
+    path = fixtures.write_csv(tmp_path, "form.csv", [
+        ["Zaman damgası", "E-posta Adresi", "Puan", "Adınız Soyadınız", "Okul No", "1. 3/4 kaç?"],
+        ["2024/10/01 9:00:00", "a@okul.org", "8 / 10", "Ayşe Yılmaz", "1234", "0,75"],
+        ["2024/10/01 9:05:00", "m@okul.org", "5 / 10", "Mehmet Öz", "1301", "0,5"]])
+    table = read_results(path)
+    assert table.format == "google_forms"
+    assert percents(table) == ({"Ayşe Yılmaz": 80.0, "Mehmet Öz": 50.0}, {"Score": 65.0})
