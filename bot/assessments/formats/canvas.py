@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot.assessments.formats.grid import (
-    _CANVAS_ITEM_RE,
     ERR,
     WARN,
     AssessmentColumn,
@@ -25,6 +25,8 @@ from bot.assessments.formats.grid import (
     parse_score,
     text,
 )
+
+_CANVAS_ITEM_RE = re.compile(r"^(.*\S)\s*\((\d+)\)\s*$")
 
 
 def _is_canvas(headers: list[str]) -> bool:

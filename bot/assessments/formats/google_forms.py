@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot.assessments.formats.grid import (
-    _FORMS_NAME_RE,
-    _FORMS_SCORE_RE,
     BLANK,
     ERR,
-    FORMS_EMAIL,
-    FORMS_SCORE,
     MAX_CELL,
     SECTION_NAMES,
     STUDENT_NAMES,
@@ -31,6 +28,12 @@ from bot.assessments.formats.grid import (
     parse_score,
     text,
 )
+
+FORMS_TIMESTAMP = {"timestamp", "zaman damgasi", "marca temporal", "horodateur"}
+FORMS_EMAIL = {"email address", "e posta adresi", "email", "e posta"}
+FORMS_SCORE = {"score", "puan", "skor", "total score"}
+_FORMS_SCORE_RE = re.compile(r"^\s*(-?[\d.,]+)\s*/\s*([\d.,]+)\s*$")
+_FORMS_NAME_RE = re.compile(r"\bname\b|\bad soyad|\badiniz\b|\bisim\b|ogrenci adi|\badi soyadi")
 
 
 def _is_forms(headers: list[str], grid: list[list[Cell]]) -> int | None:

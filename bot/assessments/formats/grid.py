@@ -111,30 +111,9 @@ def is_identifier(header: Cell) -> bool:
 SUMMARY_LABELS = {"average", "class average", "mean", "median", "ortalama", "sinif ortalamasi", "total", "toplam",
                   "genel ortalama", "min", "minimum", "en dusuk", "std", "standard deviation"}
 
-LONG_STUDENT = STUDENT_NAMES | {"student id", "ogrenci no"}
-LONG_ITEM = {"item", "item name", "question", "question number", "item number", "soru", "soru no", "madde",
-             "madde no", "task"}
-LONG_SCORE = {"score", "scores", "points", "points earned", "earned", "score earned", "puan", "alinan puan",
-              "raw score", "mark", "marks"}
-LONG_MAX = {"max", "max points", "max point", "points possible", "possible", "possible points", "out of",
-            "max score", "maximum", "maximum points", "tam puan", "tam puani", "en yuksek puan", "maksimum puan"}
-LONG_STANDARD = STANDARD_LABELS
-LONG_TEACHER = TEACHER_NAMES
-LONG_SECTION = SECTION_NAMES
-
-FORMS_TIMESTAMP = {"timestamp", "zaman damgasi", "marca temporal", "horodateur"}
-FORMS_EMAIL = {"email address", "e posta adresi", "email", "e posta"}
-FORMS_SCORE = {"score", "puan", "skor", "total score"}
-
 EXCUSED = {"ex", "excused", "muaf", "mazeretli"}
 BLANK = {"", "-", "–", "—", "n/a", "na"}
 
-_FORMS_SCORE_RE = re.compile(r"^\s*(-?[\d.,]+)\s*/\s*([\d.,]+)\s*$")
-_FORMS_NAME_RE = re.compile(r"\bname\b|\bad soyad|\badiniz\b|\bisim\b|ogrenci adi|\badi soyadi")
-_CANVAS_ITEM_RE = re.compile(r"^(.*\S)\s*\((\d+)\)\s*$")
-_PAREN_RE = re.compile(r"^(.*?\S)\s*[(\[]\s*([^()\[\]]*?\S)\s*[)\]]\s*$")
-_POINTS_RE = re.compile(r"^(?:/\s*|out of\s*)?(\d+(?:[.,]\d+)?)\s*(?:pts?|points?|puan|p)\.?$|^/\s*(\d+(?:[.,]\d+)?)$",
-                        re.IGNORECASE)
 _NUMBER_RE = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$")
 
 

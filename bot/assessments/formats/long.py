@@ -17,19 +17,15 @@ from typing import Any
 import pandas as pd
 
 from bot.assessments.formats.canvas import _is_canvas
+from bot.assessments.formats.google_forms import _FORMS_SCORE_RE, FORMS_SCORE
 from bot.assessments.formats.grid import (
-    _FORMS_SCORE_RE,
     ERR,
-    FORMS_SCORE,
     HEADER_SEARCH_ROWS,
-    LONG_ITEM,
-    LONG_MAX,
-    LONG_SCORE,
-    LONG_SECTION,
-    LONG_STANDARD,
-    LONG_STUDENT,
-    LONG_TEACHER,
     RESULT_COLUMNS,
+    SECTION_NAMES,
+    STANDARD_LABELS,
+    STUDENT_NAMES,
+    TEACHER_NAMES,
     WARN,
     Cell,
     ReadProblem,
@@ -49,6 +45,17 @@ from bot.assessments.formats.grid import (
     parse_score,
     text,
 )
+
+LONG_STUDENT = STUDENT_NAMES | {"student id", "ogrenci no"}
+LONG_ITEM = {"item", "item name", "question", "question number", "item number", "soru", "soru no", "madde",
+             "madde no", "task"}
+LONG_SCORE = {"score", "scores", "points", "points earned", "earned", "score earned", "puan", "alinan puan",
+              "raw score", "mark", "marks"}
+LONG_MAX = {"max", "max points", "max point", "points possible", "possible", "possible points", "out of",
+            "max score", "maximum", "maximum points", "tam puan", "tam puani", "en yuksek puan", "maksimum puan"}
+LONG_STANDARD = STANDARD_LABELS
+LONG_TEACHER = TEACHER_NAMES
+LONG_SECTION = SECTION_NAMES
 
 
 def _long_columns(headers: list[str]) -> dict[str, int] | None:

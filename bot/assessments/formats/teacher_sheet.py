@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from bot.assessments.formats.grid import (
-    _PAREN_RE,
-    _POINTS_RE,
     ERR,
     HEADER_SEARCH_ROWS,
     IGNORED_NAMES,
@@ -37,6 +36,10 @@ from bot.assessments.formats.grid import (
     parse_score,
     text,
 )
+
+_PAREN_RE = re.compile(r"^(.*?\S)\s*[(\[]\s*([^()\[\]]*?\S)\s*[)\]]\s*$")
+_POINTS_RE = re.compile(r"^(?:/\s*|out of\s*)?(\d+(?:[.,]\d+)?)\s*(?:pts?|points?|puan|p)\.?$|^/\s*(\d+(?:[.,]\d+)?)$",
+                        re.IGNORECASE)
 
 
 def _is_student_header(value: Cell) -> bool:
