@@ -8,7 +8,6 @@ words match the strategy, its tag (in English and in Turkish), the subject, grad
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
@@ -22,7 +21,6 @@ from storage.db import Database
 from storage.models import PlanGroup, StrategyEntry, Team
 
 LANGUAGES = ("en", "tr")
-MAX_RESULTS = 10
 
 
 def strategy_tags() -> list[str]:
@@ -197,7 +195,3 @@ class StrategyLibrary:
                 found.setdefault((entry.team_id, key), Connection(entry.team_name, entry.channel_id, entry.standard))
         return sorted(found.values(), key=lambda c: (fold(c.team_name), fold(c.standard)))
 
-
-def search_words(query: str) -> list[str]:
-    """The words of a search as typed (for the reply), quotes removed."""
-    return [w for w in re.split(r"\s+", query.strip().strip("\"'“”‘’")) if w]

@@ -7,6 +7,7 @@ from slack_sdk import WebClient
 from bot.assessments.goals import standard_key
 from bot.i18n import Catalog
 from bot.plans.grouping import EXTENSION
+from bot.plans.library import is_standard_token
 from bot.plans.service import PlanError
 from bot.services import Services
 from bot.teams import TeamProfile
@@ -60,7 +61,7 @@ def run_worked(ctx: CommandContext) -> None:
     team = ctx.team
     library = ctx.services.library
     entries = library.search(ctx.workspace_id, team.id if team else None, query)
-    codes = [word for word in query.split() if any(c.isdigit() for c in word)]
+    codes = [word for word in query.split() if is_standard_token(word)]
     connections = library.connections(ctx.workspace_id, team.id if team else None, codes) if codes else []
     shown = {e.team_name for e in entries}
     connections = [c for c in connections if c.team_name not in shown]
