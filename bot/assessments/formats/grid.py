@@ -25,6 +25,9 @@ ERR = K + "errors."
 WARN = K + "warnings."
 
 RESULT_COLUMNS = ["student", "teacher", "section", "item", "standard", "score", "max_points", "status"]
+# Formats that carry each student's chosen answer and the item's key add these two columns (text,
+# None where blank or unknown); the misconceptions (the wrong answer most students chose) come from them.
+ANSWER_COLUMNS = ["answer", "key"]
 HEADER_SEARCH_ROWS = 30
 MAX_CELL = 200
 
@@ -389,20 +392,27 @@ def _find(headers: Sequence[str], names: set[str]) -> int | None:
 
 
 def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """The long results table of `rows` (from `_result`); the answer columns only when a row has them."""
+    columns = RESULT_COLUMNS + (ANSWER_COLUMNS if any("answer" in row for row in rows) else [])
     data: dict[str, Any] = {}
-    for name in RESULT_COLUMNS:
-        values = [row[name] for row in rows]
+    for name in columns:
+        values = [row.get(name) for row in rows]
         if name in {"score", "max_points"}:
             data[name] = pd.Series(values, dtype="float64")
         else:
             data[name] = pd.Series(values, dtype=object)
-    return pd.DataFrame(data, columns=RESULT_COLUMNS)
+    return pd.DataFrame(data, columns=columns)
 
 
 def _result(student: str, teacher: str | None, section: str | None, item: str, standard: str | None,
-            score: Score, max_points: float) -> dict[str, Any]:
-    return {"student": student, "teacher": teacher, "section": section, "item": item, "standard": standard,
-            "score": score.value, "max_points": max_points, "status": score.status}
+            score: Score, max_points: float, *, answer: str | None = None, key: str | None = None,
+            ) -> dict[str, Any]:
+    """One result row; `answer` and `key` (the chosen and the correct answer) only when the format has them."""
+    row = {"student": student, "teacher": teacher, "section": section, "item": item, "standard": standard,
+           "score": score.value, "max_points": max_points, "status": score.status}
+    if answer is not None or key is not None:
+        row.update(answer=answer, key=key)
+    return row
 
 
 def _or_none(value: Cell) -> str | None:
