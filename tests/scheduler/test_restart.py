@@ -146,15 +146,17 @@ def test_a_notice_due_while_stopped_is_sent_once_after_restart(
     team = make_team(db, "C0PLC0001")
     first_process, second_process, third_process = spawn(), spawn(), spawn()
     with scheduler(first_process) as first:
+        # Seconds enough for the first scheduler to stop before either notice is due, on a busy machine too.
+        lead = 4.0
         now = datetime.now(UTC)
-        due = add_notice(db, team, now + timedelta(seconds=1.5), kind="item_ending", ref=1,
+        due = add_notice(db, team, now + timedelta(seconds=lead + 0.3), kind="item_ending", ref=1,
                          expires_at=now + timedelta(hours=1))
-        expired = add_notice(db, team, now + timedelta(seconds=1.2), kind="item_ending", ref=2,
-                             expires_at=now + timedelta(seconds=1.5))
+        expired = add_notice(db, team, now + timedelta(seconds=lead), kind="item_ending", ref=2,
+                             expires_at=now + timedelta(seconds=lead + 0.3))
         assert first.stop() == 0
-        assert datetime.now(UTC) < now + timedelta(seconds=1.2)  # stopped before either was due
+        assert datetime.now(UTC) < now + timedelta(seconds=lead)  # stopped before either was due
     assert emulator.calls_to("chat.postMessage") == []
-    time.sleep(max(0.0, (now + timedelta(seconds=1.7) - datetime.now(UTC)).total_seconds()))
+    time.sleep(max(0.0, (now + timedelta(seconds=lead + 0.5) - datetime.now(UTC)).total_seconds()))
 
     with scheduler(second_process) as second:
         assert "dispatch: sent=1 dropped=1 retried=0" in second.wait_for_line("dispatch: sent=")
