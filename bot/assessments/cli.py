@@ -110,7 +110,7 @@ def misconception_text(texts: Catalog, *, missed: int, blank: int, answer: str |
     parts = []
     if chosen > 0 and answer is not None:
         values = {"chosen": chosen, "missed": missed, "answer": escape(_short(answer))}
-        parts.append(t("assessments.misconception_key", key=escape(_short(key)), **values) if key is not None
+        parts.append(t("assessments.misconception_key", correct=escape(_short(key)), **values) if key is not None
                      else t("assessments.misconception", **values))
     if blank > 0:
         parts.append(t("assessments.misconception_blank_too" if parts else "assessments.misconception_blank",
