@@ -230,7 +230,7 @@ def run_analyze(args: argparse.Namespace) -> int:
         from bot.assessments.chart import standards_chart
 
         try:
-            standards_chart(table.results, texts, args.chart)
+            standards_chart(table.results, texts, args.chart, analysis.misconceptions)
         except OSError as error:
             print(texts.t("assessments.chart_failed", path=args.chart, error=error.strerror or error),
                   file=sys.stderr)

@@ -161,3 +161,17 @@ def test_analyze_json_has_the_figures(tmp_path: Path, capsys: pytest.CaptureFixt
     assert code == 0
     first = json.loads(out)["misconceptions"][0]
     assert (first["item"], first["missed"], first["blank"], first["answer"], first["chosen"]) == ("Q1", 4, 1, "B", 2)
+
+
+def test_chart_caption_names_the_wrong_answers_most_chosen(tmp_path: Path) -> None:
+    from bot.assessments.chart import misconception_caption, standards_chart
+
+    results = read_results(answers_csv(tmp_path)).results
+    frame = analyse(results).misconceptions
+    assert misconception_caption(catalog("en"), frame) == (
+        "Wrong answer most chosen: Q1 → B: 2 of 4 · Q2 → B: 1 of 2 · Q3 → A: 1 of 1")
+    assert misconception_caption(catalog("tr"), frame) == (
+        "En çok seçilen yanlış cevap: Q1 → B: 4 yanlıştan 2 · Q2 → B: 2 yanlıştan 1 · Q3 → A: 1 yanlıştan 1")
+    assert misconception_caption(catalog("en"), analyse(results_table()).misconceptions) is None
+    standards_chart(results, catalog("en"), tmp_path / "chart.png", frame)
+    assert (tmp_path / "chart.png").read_bytes().startswith(b"\x89PNG")
