@@ -2,9 +2,11 @@
 
 Works on the long results table of `bot.assessments.readers` (one row per student and item). Only
 rows with status "scored" count: missing and excused scores are not zeros, they add neither points
-nor max points. Everything is vectorised (factorize + bincount), so a million rows take well under
-a second. Text columns may be plain objects (as the readers and the database give them) or
-categoricals, whose codes are used as they are (not factorized again); the figures are the same.
+nor max points. Where the table has the answers students chose ("answer", "key"), each item's
+most chosen wrong answer is found too (`misconceptions`). Everything is vectorised (factorize +
+bincount, value_counts), so a million rows take well under a second. Text columns may be plain
+objects (as the readers and the database give them) or categoricals, whose codes are used as
+they are (not factorized again); the figures are the same.
 """
 
 from __future__ import annotations
@@ -276,8 +278,8 @@ def analyse(table_results: pd.DataFrame, thresholds: Thresholds = Thresholds()) 
         "below": _below_counts(item_scored, n_items, student_scored, n_students, points, max_points, thresholds),
         "order": np.arange(n_items),
     })
-    items = (items.loc[it_max > 0].sort_values(["percent", "order"], kind="stable")
-             .drop(columns="order").reset_index(drop=True))
+    items = items.loc[it_max > 0].sort_values(["percent", "order"], kind="stable").reset_index(drop=True)
+    item_order = items.pop("order").to_numpy()  # each listed item's code, most missed first
 
     keys = ["teacher", "section"] if has_section else ["teacher"]
     teachers = (students.groupby(keys, dropna=False, sort=True, observed=True)["percent"]
@@ -288,7 +290,7 @@ def analyse(table_results: pd.DataFrame, thresholds: Thresholds = Thresholds()) 
         teachers[key] = teachers[key].where(teachers[key].notna(), None)
     return Analysis(students=students, missing=missing, standards=standards, items=items,
                     teachers=teachers, groups=groups, thresholds=thresholds,
-                    misconceptions=misconceptions(df, items, item, item_names, scored))
+                    misconceptions=misconceptions(df, items, item_order, item, n_items, scored))
 
 
 MISCONCEPTION_COLUMNS = ["item", "standard", "percent", "key", "missed", "blank", "answer", "chosen"]
@@ -314,13 +316,14 @@ def _as_text(values: np.ndarray) -> np.ndarray:
     return pd.Series(values, dtype=object, copy=False).astype(str).to_numpy(dtype=object)
 
 
-def misconceptions(df: pd.DataFrame, items: pd.DataFrame, item: np.ndarray, item_names: np.ndarray,
-                   scored: np.ndarray) -> pd.DataFrame:
+def misconceptions(df: pd.DataFrame, items: pd.DataFrame, item_order: np.ndarray, item: np.ndarray,
+                   n_items: int, scored: np.ndarray) -> pd.DataFrame:
     """Per item some student chose an answer for: its key and the wrong answer most students chose.
 
     Columns `MISCONCEPTION_COLUMNS`, rows in the order of `items` (most missed first), only items of
     `items` (those with points) some row of which has a chosen answer; empty when the table has no
-    "answer" column. `item`, `item_names` and `scored` are `analyse`'s item codes, names and scored rows.
+    "answer" column. `item_order` is the code of each row of `items`; `item`, `n_items` and `scored`
+    are `analyse`'s item code of each row, how many codes there are and which rows are scored.
 
     - missed: scored rows of the item below full marks (score < max points), of those with a chosen
       answer or a key (a row with neither comes from an export without answers: it is left out);
@@ -334,7 +337,6 @@ def misconceptions(df: pd.DataFrame, items: pd.DataFrame, item: np.ndarray, item
     """
     if "answer" not in df.columns or items.empty:
         return _no_misconceptions()
-    n_items = len(item_names)
     answers, blank = _blank_text(df["answer"])
     answered = ~blank & (item >= 0)
     with_answers = np.bincount(item[answered], minlength=n_items) > 0
@@ -370,7 +372,7 @@ def misconceptions(df: pd.DataFrame, items: pd.DataFrame, item: np.ndarray, item
     top_answer[top_codes] = counts["answer"].to_numpy(dtype=object)
     top_count[top_codes] = counts["chosen"].to_numpy(dtype=np.int64)
 
-    codes = pd.Index(item_names.astype(str)).get_indexer(items["item"])
+    codes = item_order
     keep = with_answers[codes]
     codes = codes[keep]
     return pd.DataFrame({
