@@ -264,6 +264,9 @@ class AssessmentResult(Base):
     score: Mapped[float | None] = mapped_column(Float, nullable=True)
     max_points: Mapped[float] = mapped_column(Float)
     status: Mapped[str] = mapped_column(String(20))  # scored | missing | excused
+    # The answer the student chose and the item's key, only where the export gave them.
+    answer: Mapped[str | None] = mapped_column(Text, nullable=True)
+    correct_answer: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class TeamGoal(Base):

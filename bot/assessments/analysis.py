@@ -2,9 +2,11 @@
 
 Works on the long results table of `bot.assessments.readers` (one row per student and item). Only
 rows with status "scored" count: missing and excused scores are not zeros, they add neither points
-nor max points. Everything is vectorised (factorize + bincount), so a million rows take well under
-a second. Text columns may be plain objects (as the readers and the database give them) or
-categoricals, whose codes are used as they are (not factorized again); the figures are the same.
+nor max points. Where the table has the answers students chose ("answer", "key"), each item's
+most chosen wrong answer is found too (`misconceptions`). Everything is vectorised (factorize +
+bincount, value_counts), so a million rows take well under a second. Text columns may be plain
+objects (as the readers and the database give them) or categoricals, whose codes are used as
+they are (not factorized again); the figures are the same.
 """
 
 from __future__ import annotations
@@ -48,6 +50,8 @@ class Analysis:
     teachers: pd.DataFrame
     groups: dict[str, int]
     thresholds: Thresholds = field(default_factory=Thresholds)
+    # Per item with chosen answers, the wrong answer most students chose (see `misconceptions`).
+    misconceptions: pd.DataFrame = field(default_factory=lambda: _no_misconceptions())
 
 
 def natural_key(text: str) -> tuple:
@@ -274,8 +278,8 @@ def analyse(table_results: pd.DataFrame, thresholds: Thresholds = Thresholds()) 
         "below": _below_counts(item_scored, n_items, student_scored, n_students, points, max_points, thresholds),
         "order": np.arange(n_items),
     })
-    items = (items.loc[it_max > 0].sort_values(["percent", "order"], kind="stable")
-             .drop(columns="order").reset_index(drop=True))
+    items = items.loc[it_max > 0].sort_values(["percent", "order"], kind="stable").reset_index(drop=True)
+    item_order = items.pop("order").to_numpy()  # each listed item's code, most missed first
 
     keys = ["teacher", "section"] if has_section else ["teacher"]
     teachers = (students.groupby(keys, dropna=False, sort=True, observed=True)["percent"]
@@ -285,7 +289,102 @@ def analyse(table_results: pd.DataFrame, thresholds: Thresholds = Thresholds()) 
     for key in keys:
         teachers[key] = teachers[key].where(teachers[key].notna(), None)
     return Analysis(students=students, missing=missing, standards=standards, items=items,
-                    teachers=teachers, groups=groups, thresholds=thresholds)
+                    teachers=teachers, groups=groups, thresholds=thresholds,
+                    misconceptions=misconceptions(df, items, item_order, item, n_items, scored))
+
+
+MISCONCEPTION_COLUMNS = ["item", "standard", "percent", "key", "missed", "blank", "answer", "chosen"]
+
+
+def _no_misconceptions() -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series(dtype=np.int64 if name in {"missed", "blank", "chosen"} else
+                                         np.float64 if name == "percent" else object)
+                         for name in MISCONCEPTION_COLUMNS})
+
+
+def _blank_text(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """A text column as plain objects (None for blank) and whether each row is blank (NA or "")."""
+    values = column.astype(object).to_numpy(dtype=object, copy=True)
+    blank = pd.isna(values)
+    blank[~blank] = values[~blank] == ""
+    values[blank] = None
+    return values, blank
+
+
+def _as_text(values: np.ndarray) -> np.ndarray:
+    """Objects as str objects (numpy's own str arrays would pad every cell to the longest)."""
+    return pd.Series(values, dtype=object, copy=False).astype(str).to_numpy(dtype=object)
+
+
+def misconceptions(df: pd.DataFrame, items: pd.DataFrame, item_order: np.ndarray, item: np.ndarray,
+                   n_items: int, scored: np.ndarray) -> pd.DataFrame:
+    """Per item some student chose an answer for: its key and the wrong answer most students chose.
+
+    Columns `MISCONCEPTION_COLUMNS`, rows in the order of `items` (most missed first), only items of
+    `items` (those with points) some row of which has a chosen answer; empty when the table has no
+    "answer" column. `item_order` is the code of each row of `items`; `item`, `n_items` and `scored`
+    are `analyse`'s item code of each row, how many codes there are and which rows are scored.
+
+    - missed: scored rows of the item below full marks (score < max points), of those with a chosen
+      answer or a key (a row with neither comes from an export without answers: it is left out);
+    - blank: those of them with a key but no chosen answer (not a chosen wrong answer; counted apart);
+    - answer, chosen: the answer other than the key that most of the missed rows chose, and how many
+      chose it (None and 0 when none did). A tie goes to the answer first in alphabetical order
+      (code-point order: "A" < "B" < "b"). Answers are compared with the key as the export spelled them.
+    - key: the item's first key given (None when the export has none for it; then any chosen answer of
+      a missed row counts as a wrong one).
+    Counted per row: one row is one student's answer to the item.
+    """
+    if "answer" not in df.columns or items.empty:
+        return _no_misconceptions()
+    answers, blank = _blank_text(df["answer"])
+    answered = ~blank & (item >= 0)
+    with_answers = np.bincount(item[answered], minlength=n_items) > 0
+    if not with_answers.any():
+        return _no_misconceptions()
+    if "key" in df.columns:
+        keys, no_key = _blank_text(df["key"])
+    else:
+        keys, no_key = np.full(len(df), None, dtype=object), np.ones(len(df), dtype=bool)
+    item_key = _first_per_code(item, pd.Series(keys, dtype=object, copy=False), n_items, _first_rows(item, n_items))
+
+    points = pd.to_numeric(df["score"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    max_points = pd.to_numeric(df["max_points"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        missed = (scored & (item >= 0) & (~blank | ~no_key)
+                  & (np.round(points - max_points, _COMPARE_DECIMALS) < 0))
+    missed_rows = np.flatnonzero(missed)
+    missed_codes = item[missed_rows]
+    missed_blank = blank[missed_rows]
+    missed_count = np.bincount(missed_codes, minlength=n_items)
+    blank_count = np.bincount(missed_codes[missed_blank], minlength=n_items)
+    # A chosen answer other than the row's key (any chosen answer when the row has no key).
+    chosen_rows = missed_rows[~missed_blank]
+    row_answers = _as_text(answers[chosen_rows])
+    wrong = no_key[chosen_rows] | (row_answers != _as_text(keys[chosen_rows]))
+    counts = (pd.DataFrame({"code": item[chosen_rows][wrong], "answer": row_answers[wrong]})
+              .value_counts(sort=False).rename("chosen").reset_index()
+              .sort_values(["code", "chosen", "answer"], ascending=[True, False, True], kind="stable")
+              .drop_duplicates("code"))
+    top_answer = np.full(n_items, None, dtype=object)
+    top_count = np.zeros(n_items, dtype=np.int64)
+    top_codes = counts["code"].to_numpy(dtype=np.int64)
+    top_answer[top_codes] = counts["answer"].to_numpy(dtype=object)
+    top_count[top_codes] = counts["chosen"].to_numpy(dtype=np.int64)
+
+    codes = item_order
+    keep = with_answers[codes]
+    codes = codes[keep]
+    return pd.DataFrame({
+        "item": items["item"].to_numpy(dtype=object)[keep],
+        "standard": items["standard"].to_numpy(dtype=object)[keep],
+        "percent": items["percent"].to_numpy(dtype=np.float64)[keep],
+        "key": item_key[codes],
+        "missed": missed_count[codes].astype(np.int64),
+        "blank": blank_count[codes].astype(np.int64),
+        "answer": top_answer[codes],
+        "chosen": top_count[codes],
+    }, columns=MISCONCEPTION_COLUMNS)
 
 
 def rounded_1(values: Any) -> np.ndarray:
@@ -368,6 +467,11 @@ def to_json(analysis: Analysis, format: str, warnings: list) -> dict[str, Any]:
         entry["students"] = int(row["students"])
         entry["mean"] = _number(row["mean"])
         teachers.append(entry)
+    misconceptions = [
+        {"item": str(name), "standard": _text(standard), "percent": _number(percent), "key": _text(key),
+         "missed": int(missed), "blank": int(blank), "answer": _text(answer), "chosen": int(chosen)}
+        for name, standard, percent, key, missed, blank, answer, chosen in analysis.misconceptions[
+            MISCONCEPTION_COLUMNS].itertuples(index=False, name=None)]
     return {
         "format": format,
         "thresholds": {"intervention_below": analysis.thresholds.intervention_below,
@@ -377,6 +481,7 @@ def to_json(analysis: Analysis, format: str, warnings: list) -> dict[str, Any]:
         "standards": standards,
         "items": items,
         "teachers": teachers,
+        "misconceptions": misconceptions,
         "missing": list(analysis.missing),
         "warnings": [_warning(w) for w in warnings],
     }

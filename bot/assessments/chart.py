@@ -31,15 +31,48 @@ def percent_by_standard(results: pd.DataFrame, no_teacher: str) -> pd.DataFrame:
     return table.loc[sorted(table.index, key=natural_key)]
 
 
-def standards_chart(results: pd.DataFrame, catalog: Catalog, path_or_buffer: str | Any | IO[bytes]) -> None:
-    """Write a horizontal grouped bar chart (standards down, percent across) as PNG."""
+CAPTION_ITEMS = 3
+CAPTION_ANSWER_WIDTH = 24
+
+
+def misconception_caption(catalog: Catalog, misconceptions: pd.DataFrame | None) -> str | None:
+    """"Wrong answer most chosen: Q1 → B: 2 of 4 · ..." for the most missed items (up to 3), or None.
+
+    `misconceptions` is `Analysis.misconceptions` (most missed first); counts only, no names.
+    """
+    if misconceptions is None or misconceptions.empty:
+        return None
+    shown = misconceptions.loc[(misconceptions["missed"] > 0) & (misconceptions["chosen"] > 0)].head(CAPTION_ITEMS)
+    parts = [catalog.t("assessments.chart_misconception", item=item, chosen=int(chosen), missed=int(missed),
+                       answer=textwrap.shorten(str(answer), CAPTION_ANSWER_WIDTH, placeholder="…")
+                       or str(answer)[:CAPTION_ANSWER_WIDTH])
+             for item, answer, chosen, missed in shown[["item", "answer", "chosen", "missed"]].itertuples(
+                 index=False, name=None)]
+    if not parts:
+        return None
+    return catalog.t("assessments.chart_misconceptions",
+                     items=catalog.t("assessments.chart_misconception_join").join(parts))
+
+
+def standards_chart(results: pd.DataFrame, catalog: Catalog, path_or_buffer: str | Any | IO[bytes],
+                    misconceptions: pd.DataFrame | None = None) -> None:
+    """Write a horizontal grouped bar chart (standards down, percent across) as PNG.
+
+    With `misconceptions` (`Analysis.misconceptions`), a caption under it names the wrong answer most
+    chosen on the most missed items (the chart's bars are standards, so the items go in a caption).
+    """
     table = percent_by_standard(results, catalog.t("assessments.chart_no_teacher"))
     n_standards, n_teachers = table.shape
     row_inches = max(MIN_ROW_INCHES, BAR_INCHES * n_teachers + 0.12)
     figure = Figure(figsize=(8.5, 1.8 + max(n_standards, 1) * row_inches), layout="constrained")
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
-    axes.set_title(catalog.t("assessments.chart_title"))
+    caption = misconception_caption(catalog, misconceptions)
+    if caption is None:
+        axes.set_title(catalog.t("assessments.chart_title"))
+    else:  # the title above the figure, the caption as the axes' own (smaller) title: a subtitle
+        figure.suptitle(catalog.t("assessments.chart_title"))
+        axes.set_title(textwrap.fill(caption, 100), fontsize="small")
     axes.set_xlabel(catalog.t("assessments.chart_xlabel"))
     axes.set_ylabel(catalog.t("assessments.chart_ylabel"))
     axes.set_xlim(0, 100)

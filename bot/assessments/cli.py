@@ -6,6 +6,8 @@ import argparse
 import json
 import os
 import sys
+import textwrap
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -93,6 +95,45 @@ def _threshold(texts: Catalog, value: float) -> str:
     return texts.t("assessments.percent", value=format_decimal(value, format="#,##0.##", locale=texts.locale))
 
 
+ANSWER_WIDTH = 60
+
+
+def misconception_text(texts: Catalog, *, missed: int, blank: int, answer: str | None, chosen: int,
+                       key: str | None, escape: Callable[[str], str] = str) -> str | None:
+    """"11 of 17 who missed it chose B (key: C); 2 left it blank", or None when no one missed the item.
+
+    `escape` makes the answer and the key safe where they are shown (Slack's mrkdwn).
+    """
+    if missed <= 0:
+        return None
+    t = texts.t
+    parts = []
+    if chosen > 0 and answer is not None:
+        values = {"chosen": chosen, "missed": missed, "answer": escape(_short(answer))}
+        parts.append(t("assessments.misconception_key", correct=escape(_short(key)), **values) if key is not None
+                     else t("assessments.misconception", **values))
+    if blank > 0:
+        parts.append(t("assessments.misconception_blank_too" if parts else "assessments.misconception_blank",
+                       blank=blank, missed=missed))
+    return t("assessments.misconception_join").join(parts) if parts else None
+
+
+def _short(answer: str) -> str:
+    return textwrap.shorten(answer, ANSWER_WIDTH, placeholder="…") or answer[:ANSWER_WIDTH]
+
+
+def _misconceptions(texts: Catalog, analysis: Analysis) -> dict[str, str]:
+    """The misconception line of each item that has one, by item."""
+    lines = {}
+    for item, key, missed, blank, answer, chosen in analysis.misconceptions[
+            ["item", "key", "missed", "blank", "answer", "chosen"]].itertuples(index=False, name=None):
+        line = misconception_text(texts, missed=int(missed), blank=int(blank), answer=answer, chosen=int(chosen),
+                                  key=key)
+        if line is not None:
+            lines[str(item)] = line
+    return lines
+
+
 def summary(texts: Catalog, analysis: Analysis, format: str, warnings: list, file: str) -> str:
     """The human-readable summary (no student names: counts, standards, items, teachers)."""
     t = texts.t
@@ -114,9 +155,14 @@ def summary(texts: Catalog, analysis: Analysis, format: str, warnings: list, fil
     lines += ["", t("assessments.summary_items")]
     items = analysis.items.head(ITEMS_SHOWN)[["item", "standard", "percent", "below"]].itertuples(index=False,
                                                                                                   name=None)
-    lines += [t("assessments.summary_item", item=item, standard=standard or t("assessments.no_standard"),
-                percent=_percent(texts, percent), below=int(below))
-              for item, standard, percent, below in items] or [t("assessments.summary_none")]
+    misconceptions = _misconceptions(texts, analysis)
+    shown_items = []
+    for item, standard, percent, below in items:
+        shown_items.append(t("assessments.summary_item", item=item, standard=standard or t("assessments.no_standard"),
+                             percent=_percent(texts, percent), below=int(below)))
+        if str(item) in misconceptions:
+            shown_items.append(t("assessments.summary_misconception", text=misconceptions[str(item)]))
+    lines += shown_items or [t("assessments.summary_none")]
 
     lines += ["", t("assessments.summary_teachers")]
     for row in analysis.teachers.to_dict("records"):
@@ -184,7 +230,7 @@ def run_analyze(args: argparse.Namespace) -> int:
         from bot.assessments.chart import standards_chart
 
         try:
-            standards_chart(table.results, texts, args.chart)
+            standards_chart(table.results, texts, args.chart, analysis.misconceptions)
         except OSError as error:
             print(texts.t("assessments.chart_failed", path=args.chart, error=error.strerror or error),
                   file=sys.stderr)

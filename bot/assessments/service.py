@@ -106,10 +106,12 @@ class AssessmentService:
         name = name.strip()[:NAME_LIMIT]
         covers = (covers or "").strip()[:COVERS_LIMIT] or None
         digest = content_hash(content)
+        # The chosen answer and the key are kept only when the export had them (else both stay NULL).
         rows = [
             {"student": str(r["student"]), "section": _text(r.get("section")), "item": str(r["item"]),
              "standard": _text(r.get("standard")), "score": _number(r.get("score")),
-             "max_points": float(r["max_points"]), "status": str(r["status"])}
+             "max_points": float(r["max_points"]), "status": str(r["status"]),
+             "answer": _text(r.get("answer")), "correct_answer": _text(r.get("key"))}
             for r in table.results.to_dict("records")
         ]
         for attempt in range(2):  # a second try when another teacher created the assessment meanwhile
@@ -158,23 +160,31 @@ class AssessmentService:
         return StoreOutcome(assessment.id, replaced=replaced, duplicate=False)
 
     def team_results(self, team_id: int, assessment_name: str) -> pd.DataFrame:
-        """Every teacher's rows of the assessment, as `ResultTable.results` (teacher = uploader)."""
+        """Every teacher's rows of the assessment, as `ResultTable.results` (teacher = uploader).
+
+        The columns "answer" and "key" (`ANSWER_COLUMNS`) come too when some row has a chosen answer
+        or a key, so a later analysis finds the misconceptions the upload's did.
+        """
         import pandas as pd
 
+        from bot.assessments.formats.grid import ANSWER_COLUMNS
         from bot.assessments.readers import RESULT_COLUMNS
 
         query = (select(AssessmentResult.student, AssessmentUpload.teacher_id, AssessmentResult.section,
                         AssessmentResult.item, AssessmentResult.standard, AssessmentResult.score,
-                        AssessmentResult.max_points, AssessmentResult.status)
+                        AssessmentResult.max_points, AssessmentResult.status, AssessmentResult.answer,
+                        AssessmentResult.correct_answer)
                  .join(AssessmentUpload, AssessmentResult.upload_id == AssessmentUpload.id)
                  .join(Assessment, AssessmentUpload.assessment_id == Assessment.id)
                  .where(Assessment.team_id == team_id, Assessment.name == assessment_name.strip())
                  .order_by(AssessmentUpload.id, AssessmentResult.id))
         with self.db.session() as session:
             records = [tuple(row) for row in session.execute(query)]
-        frame = pd.DataFrame.from_records(records, columns=RESULT_COLUMNS)
+        frame = pd.DataFrame.from_records(records, columns=RESULT_COLUMNS + ANSWER_COLUMNS)
         frame["score"] = pd.to_numeric(frame["score"], errors="coerce").astype(float)
         frame["max_points"] = pd.to_numeric(frame["max_points"], errors="coerce").astype(float)
+        if frame["answer"].isna().all() and frame["key"].isna().all():
+            frame = frame.drop(columns=ANSWER_COLUMNS)
         return frame
 
     def uploaders(self, team_id: int, name: str) -> list[str]:

@@ -82,8 +82,8 @@ class UploadPort(Protocol):
                 results: pd.DataFrame) -> None:
         """The team's aggregates (no names) where the team is talking."""
 
-    def chart(self, request: UploadRequest, results: pd.DataFrame) -> None:
-        """The chart by standard and teacher, beside the summary."""
+    def chart(self, request: UploadRequest, results: pd.DataFrame, analysis: Analysis) -> None:
+        """The chart by standard and teacher, beside the summary (with the team's misconceptions)."""
 
     def lists(self, request: UploadRequest, own: Analysis, team: Analysis,
               warnings: list[tuple[str, dict[str, Any]]]) -> None:
@@ -140,7 +140,7 @@ def run_upload(assessments: AssessmentService, port: UploadPort, request: Upload
     port.summary(request, outcome, analysis, results)
     if outcome.duplicate:
         return outcome  # nothing changed: no new chart, no new lists
-    port.chart(request, results)
+    port.chart(request, results, analysis)
     own = analyse(results.loc[results["teacher"] == request.user_id].reset_index(drop=True), thresholds)
     port.lists(request, own, analysis, list(table.warnings))
     return outcome

@@ -146,7 +146,7 @@ class SlackUploadPort:
         self.job.once("summary", lambda: post_in_channel(self.client, self.team.channel_id, raise_transient=True,
                                                          text=text, blocks=blocks, **self._in_thread()))
 
-    def chart(self, request: UploadRequest, results: pd.DataFrame) -> None:
+    def chart(self, request: UploadRequest, results: pd.DataFrame, analysis: Analysis) -> None:
         from bot.assessments.chart import standards_chart
 
         teachers = [str(t) for t in results["teacher"].dropna().unique()]
@@ -154,7 +154,7 @@ class SlackUploadPort:
         shown = results.assign(teacher=results["teacher"].map(lambda t: names.get(t, t)))
         buffer = io.BytesIO()
         try:
-            standards_chart(shown, self.texts, buffer)
+            standards_chart(shown, self.texts, buffer, analysis.misconceptions)
         except Exception:  # noqa: BLE001 - a chart that cannot be drawn must not hide the rest
             logger.exception("chart could not be drawn")
             return

@@ -25,6 +25,7 @@ from slack_sdk.models.views import View
 from bot.assessments.service import COVERS_LIMIT, NAME_LIMIT, AssessmentInfo, StoreOutcome
 from bot.i18n import Catalog
 from handlers.form_state import date_value, entry, text_value
+from handlers.render.reflections import escaped
 
 if TYPE_CHECKING:
     from bot.assessments.analysis import Analysis
@@ -116,6 +117,7 @@ def channel_summary(catalog: Catalog, name: str, taken_on: date | None, teacher:
     rows = analysis.standards[["standard", "percent", "below"]].itertuples(index=False, name=None)
     lines += [t("upload.summary.standard", standard=s, percent=percent(catalog, p), below=int(b))
               for s, p, b in rows] or [t("upload.summary.none")]
+    lines += _misconception_lines(catalog, analysis)
     lines += ["", t("upload.summary.teachers")]
     lines += [t("upload.summary.teacher", teacher=row["teacher"], students=int(row["students"]),
                 mean=percent(catalog, row["mean"]))
@@ -124,6 +126,28 @@ def channel_summary(catalog: Catalog, name: str, taken_on: date | None, teacher:
         lines += ["", *progress]
     lines += ["", t("upload.summary.private_note")]
     return "\n".join(lines)
+
+
+MISCONCEPTIONS_SHOWN = 3
+
+
+def _misconception_lines(catalog: Catalog, analysis: Analysis) -> list[str]:
+    """The most missed items that have chosen answers (up to 3), each with the wrong answer most chosen.
+
+    Counts only: how many missed the item, how many of them chose that answer, how many left it blank.
+    """
+    from bot.assessments.cli import misconception_text
+
+    t = catalog.t
+    lines = []
+    frame = analysis.misconceptions
+    for item, standard, value, key, missed, blank, answer, chosen in frame.loc[frame["missed"] > 0].head(
+            MISCONCEPTIONS_SHOWN).itertuples(index=False, name=None):
+        text = misconception_text(catalog, missed=int(missed), blank=int(blank), answer=answer, chosen=int(chosen),
+                                  key=key, escape=escaped)
+        lines.append(t("upload.summary.misconception", item=item, standard=standard or t("assessments.no_standard"),
+                       percent=percent(catalog, value), text=text))
+    return ["", t("upload.summary.misconceptions"), *lines] if lines else []
 
 
 def _names(catalog: Catalog, names: Iterable[str]) -> str:

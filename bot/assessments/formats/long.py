@@ -53,6 +53,12 @@ LONG_SCORE = {"score", "scores", "points", "points earned", "earned", "score ear
               "raw score", "mark", "marks"}
 LONG_MAX = {"max", "max points", "max point", "points possible", "possible", "possible points", "out of",
             "max score", "maximum", "maximum points", "tam puan", "tam puani", "en yuksek puan", "maksimum puan"}
+# The answer a student chose and the item's key (the correct answer), when the table has them.
+LONG_ANSWER = {"answer", "response", "chosen answer", "student answer", "student response", "selected answer",
+               "cevap", "yanit", "ogrenci cevabi", "ogrencinin cevabi", "verilen cevap", "secilen cevap",
+               "isaretlenen cevap"}
+LONG_KEY = {"key", "answer key", "correct answer", "correct response", "dogru cevap", "dogru yanit",
+            "cevap anahtari", "anahtar"}
 LONG_STANDARD = STANDARD_LABELS
 LONG_TEACHER = TEACHER_NAMES
 LONG_SECTION = SECTION_NAMES
@@ -61,7 +67,8 @@ LONG_SECTION = SECTION_NAMES
 def _long_columns(headers: list[str]) -> dict[str, int] | None:
     found = {name: _find(headers, names) for name, names in (
         ("student", LONG_STUDENT), ("item", LONG_ITEM), ("score", LONG_SCORE), ("max", LONG_MAX),
-        ("standard", LONG_STANDARD), ("teacher", LONG_TEACHER), ("section", LONG_SECTION))}
+        ("standard", LONG_STANDARD), ("teacher", LONG_TEACHER), ("section", LONG_SECTION),
+        ("answer", LONG_ANSWER), ("key", LONG_KEY))}
     if found["student"] is None or found["item"] is None or found["score"] is None:
         return None
     return {name: index for name, index in found.items() if index is not None}
@@ -96,7 +103,9 @@ def _read_long(grid: list[list[Cell]], start: int, cols: dict[str, int], teacher
         who = _or_none(_cell(row, cols["teacher"])) if "teacher" in cols else teacher
         section = _or_none(_cell(row, cols["section"])) if "section" in cols else None
         standard = _or_none(_cell(row, cols["standard"])) if "standard" in cols else None
-        results.append(_result(student, who, section, item, standard, score, maximum))
+        answer = _or_none(_cell(row, cols["answer"])) if "answer" in cols else None
+        key = _or_none(_cell(row, cols["key"])) if "key" in cols else None
+        results.append(_result(student, who, section, item, standard, score, maximum, answer=answer, key=key))
     _no_students(results)
     return ResultTable("long", _frame(results), warnings, [])
 
@@ -375,6 +384,11 @@ def _long_from_columns(columns: list[_Column], n_rows: int, start: int, cols: di
         "max_points": column(row_max, "float64"),
         "status": column(statuses[score_codes], object),
     }, columns=RESULT_COLUMNS, copy=False)
+    # The answer columns as `_frame` adds them: only when some row has a chosen answer or a key.
+    answers, keys = role("answer", None), role("key", None)
+    if not (pd.isna(answers).all() and pd.isna(keys).all()):
+        results["answer"] = column(answers, object)
+        results["key"] = column(keys, object)
     return ResultTable("long", results, warnings, [])
 
 
