@@ -69,7 +69,8 @@ def kahoot_raw_rows(*, duplicate: bool = False, verdict: str | None = None) -> l
             if verdict is not None and (player, number) == ("Cem", 1):
                 status = verdict
             padded = [o or None for o in (options + [""] * 6)[:6]]
-            rows.append([number, question, *padded, ", ".join(correct) or None, 20, player, answer or None, status or None,
+            rows.append([number, question, *padded, ", ".join(correct) or None, 20, player, answer or None,
+                         status or None,
                          None if poll else int(right), None if poll else int(not right), points, points,
                          totals[player], 0.41, 8.2])
     if duplicate:
@@ -85,7 +86,8 @@ def kahoot_report(folder: Path, *, raw_rows: list[list[object]] | None = None, n
     assert overview is not None
     overview.title = "Overview"
     players = len(KAHOOT_ANSWERS)
-    for row in ([TITLE], ["Played on", "2 Dec 2026"], ["Hosted by", "mrs.yilmaz"], ["Played with", f"{players} players"],
+    for row in ([TITLE], ["Played on", "2 Dec 2026"], ["Hosted by", "mrs.yilmaz"],
+                ["Played with", f"{players} players"],
                 ["Played", "4 of 4"], [], ["Overall Performance"], ["Total correct answers (%)", None, 0.5833],
                 ["Total incorrect answers (%)", None, 0.4167], ["Average score (points)", None, 1652.5], [],
                 ["Feedback"], ["Number of responses", None, 0], [], [], [], [], [],
