@@ -3,7 +3,7 @@
 Kahoot!: the sheets Overview, Final Scores, Kahoot! Summary, one sheet per question and
 "RawReportData Data". Overview and Final Scores (titles, labels, merged cells, numbers stored as text
 cells) copy the real report enics-labs/kahoot-merger `reports/Lec 1.xlsx`; the question sheets
-follow the cells read by MDecker's de.mide.kahoot.result2word `KahootResultXlsxReader` (question in
+follow the cells read by MDecker-MobileComputing/KahootResult2Word's `KahootResultXlsxReader` (question in
 B2, players correct in C4, answer options in D8/F8/H8/J8, ✔/✘ in C9/E9/G9/I9); the Summary sheet
 ("Q1" then the question's text on row 3, the player's points then their answer under them) follows
 the public parsers of that sheet; the raw-data header is the one the public readers of the report use.

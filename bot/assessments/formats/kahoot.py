@@ -1,7 +1,7 @@
 """A Kahoot! report (the xlsx "Download report"): one row per player and question on its raw-data sheet.
 
 The workbook's sheets are "Overview", "Final Scores", "Kahoot! Summary", one sheet per question and
-last "RawReportData Data" (per de.mide.kahoot.result2word's `KahootResultXlsxReader`; the first two
+last "RawReportData Data" (per MDecker-MobileComputing/KahootResult2Word's `KahootResultXlsxReader`; the first two
 as in the real report enics-labs/kahoot-merger reports/Lec 1.xlsx). The raw-data sheet has its
 header on row 1: Question Number, Question, Answer 1..4 (newer reports up to Answer 6), Correct
 Answers, Time Allotted to Answer (seconds), Player, Answer, Correct / Incorrect, Correct, Incorrect,

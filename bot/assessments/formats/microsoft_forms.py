@@ -2,10 +2,13 @@
 
 The header (row 1 of "Sheet1") is ID, Start time, Completion time, Email, Name (newer exports add Last
 modified time), Total points, Quiz feedback, then for each question "<question>", "Points -
-<question>" and "Feedback - <question>" (as checked by the Go reader `checkXLSTitles` in the public
-code searched for this format, and the Forms exports described in public parsers that drop the
-"Points - " and "Feedback - " columns). A question whose Points cells are all empty is not graded (a
-"Class" question): it is not an item, and a Class or Teacher question gives the section or teacher.
+<question>" and "Feedback - <question>". Sources: public Go code grading Forms exports with excelize
+(`readXLSX`/`checkXLSTitles` checks exactly these titles and triples), and public Python scripts that
+read Forms quiz exports (they drop "Total points", "Quiz feedback" and the "Points - " and "Feedback - "
+columns, or find the right answers from the "Points - " ones). Forms translates these titles into the
+account's language; only the English ones are known here. A question whose Points cells are all
+empty is not graded (a "Class" question): it is not an item, and a Class or Teacher question gives the
+section or teacher.
 
 The export does not say what each question is worth. The highest score any student got on a question
 is taken as its maximum (1 when everyone got 0), and the reader says so in a warning. The export has
