@@ -42,12 +42,12 @@ __all__ = ["FORMATS", "RESULT_COLUMNS", "AssessmentColumn", "Cell", "ReadProblem
 PROBLEMS = (
     ERR + "above_max", ERR + "bad_max", ERR + "choose_column", ERR + "corrupt_workbook", ERR + "empty",
     ERR + "forms_no_score", ERR + "negative", ERR + "no_item", ERR + "no_max", ERR + "no_student_column",
-    ERR + "no_students", ERR + "not_a_number", ERR + "not_this_format", ERR + "unknown_column",
-    ERR + "unknown_layout", ERR + "unreadable",
+    ERR + "no_students", ERR + "not_a_number", ERR + "not_correct_or_incorrect", ERR + "not_this_format",
+    ERR + "unknown_column", ERR + "unknown_layout", ERR + "unreadable",
 )
 WARNINGS = (
-    WARN + "assumed_binary", WARN + "duplicate_student", WARN + "row_without_name", WARN + "summary_row",
-    WARN + "test_student",
+    WARN + "assumed_binary", WARN + "duplicate_student", WARN + "max_from_highest", WARN + "row_without_name",
+    WARN + "summary_row", WARN + "test_student",
 )
 
 

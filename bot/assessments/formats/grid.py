@@ -218,7 +218,8 @@ def _load(source: str | Path | bytes) -> bytes:
         raise ReadProblem(ERR + "unreadable", {}) from None
 
 
-def _xlsx_grid(data: bytes) -> list[list[Cell]]:
+def _xlsx_grid(data: bytes, sheet: str | None = None) -> list[list[Cell]]:
+    """The cells of the sheet called `sheet`, or of the first sheet with any text in it."""
     from openpyxl import load_workbook
 
     try:
@@ -236,8 +237,8 @@ def _xlsx_grid(data: bytes) -> list[list[Cell]]:
     except Exception:
         raise ReadProblem(ERR + "corrupt_workbook", {}) from None
     try:
-        return _first_filled([[_xlsx_cell(cell) for cell in cells] for cells in sheet.iter_rows()]
-                             for sheet in workbook.worksheets)
+        sheets = [workbook[sheet]] if sheet is not None else workbook.worksheets
+        return _first_filled([[_xlsx_cell(cell) for cell in cells] for cells in ws.iter_rows()] for ws in sheets)
     except Exception:
         raise ReadProblem(ERR + "corrupt_workbook", {}) from None
     finally:
@@ -253,6 +254,20 @@ def _xlsx_cell(cell: Any) -> Cell:
     if value is not None and not isinstance(value, str | int | float):
         return str(value)
     return value
+
+
+def sheet_names(data: bytes) -> list[str]:
+    """The names of an XLSX workbook's sheets, in order, from its workbook part only; [] for other files."""
+    from openpyxl.xml.functions import fromstring  # defusedxml's parser when it is installed
+
+    if not data.startswith(b"PK"):
+        return []
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            root = fromstring(archive.read("xl/workbook.xml"))
+    except Exception:
+        return []
+    return [str(node.get("name")) for node in root.iter() if str(node.tag).endswith("}sheet")]
 
 
 def _first_filled(sheets: Iterable[list[list[Cell]]]) -> list[list[Cell]]:
@@ -356,15 +371,15 @@ def _text_grid(data: bytes) -> list[list[Cell]]:
         raise ReadProblem(ERR + "unreadable", {}) from None
 
 
-def read_grid(data: bytes, filename: str | None = None) -> list[list[Cell]]:
-    """The cells of the file's first non-empty sheet (or of the CSV), raw."""
+def read_grid(data: bytes, filename: str | None = None, *, sheet: str | None = None) -> list[list[Cell]]:
+    """The cells of the file's first non-empty sheet (or of the CSV), raw; `sheet` names another XLSX sheet."""
     suffix = Path(filename).suffix.lower() if filename else ""
     if not data.strip():
         raise ReadProblem(ERR + "empty", {})
     if data.startswith(b"\xd0\xcf\x11\xe0") or (suffix == ".xls" and not data.startswith(b"PK")):
         return _xls_grid(data)
     if data.startswith(b"PK"):
-        return _xlsx_grid(data)
+        return _xlsx_grid(data, sheet)
     if suffix in {".xlsx", ".xlsm"}:
         raise ReadProblem(ERR + "corrupt_workbook", {})
     if data.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"Rar!", b"7z")):
