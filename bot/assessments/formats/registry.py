@@ -3,7 +3,7 @@
 Each format is one module of this package with `detect(grid)` (something truthy, passed on to
 `read`, when the grid has its layout; None otherwise) and `read(grid, found, column=, teacher=)`.
 Adding a format is adding its module and one `Format` line below. The order matters: a Canvas or
-Google Forms header is recognised on the first row before the looser layouts are looked for, and the
+ZipGrade or Google Forms header is recognised on the first row before the looser layouts are looked for, and the
 teacher-made sheet (any sheet with a student-name header) comes last.
 """
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.assessments.formats import canvas, google_forms, long, teacher_sheet
+from bot.assessments.formats import canvas, google_forms, long, teacher_sheet, zipgrade
 from bot.assessments.formats.grid import ERR, Cell, ReadProblem, ResultTable, _load, _trim, read_grid
 
 
@@ -31,6 +31,9 @@ class Format:
 FORMATS: list[Format] = [
     Format("canvas", "Student,ID,SIS User ID,SIS Login ID,Section,Fractions Quiz (10231)",
            canvas.detect, canvas.read),
+    Format("zipgrade", "QuizName,QuizClass,FirstName,LastName,StudentID,CustomID,Earned Points,Possible Points,"
+           "PercentCorrect,QuizCreated,DataExported,Key Version,Stu1,PriKey1,Points1,Mark1", zipgrade.detect,
+           zipgrade.read),
     Format("google_forms", "Timestamp,Email Address,Score,Your name,1. What is 3/4 of 12?",
            google_forms.detect, google_forms.read),
     Format("long", "student,teacher,section,item,standard,score,max", long.detect, long.read),
