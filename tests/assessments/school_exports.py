@@ -80,3 +80,28 @@ def zipgrade_summary(folder: Path) -> Path:
         ["Fractions Quiz", "4A", "Ayşe", "Yılmaz", "1234", "", 18, 20, 90, "10-8-2019 0:00", "10-10-2019 15:23", 1],
         ["Fractions Quiz", "4A", "Mehmet", "Öz", "1301", "", 12, 20, 60, "10-8-2019 0:00", "10-10-2019 15:23", 1],
     ])
+
+
+# Google Classroom ------------------------------------------------------------------------------------
+#
+# The grades CSV: Last Name, First Name, Email Address, then one column per assignment; above the
+# students, rows without an email: the dates, the points and the class average (the shape a public
+# parser of Classroom's CSV reads: header, dates row, points row, students; rows without an email
+# skipped). Işıl left the exit ticket blank; Leo's row appears twice (two enrolments, one email).
+
+CLASSROOM_HEADER = ["Last Name", "First Name", "Email Address", "Fractions Quiz", "Decimals Exit Ticket",
+                    "Unit 3 Test"]
+
+
+def google_classroom(folder: Path, *, test_cell: object = 12, encoding: str = "utf-8") -> Path:
+    """Three students; `test_cell` is Işıl's Unit 3 Test score (row 7)."""
+    return write_csv(folder, "Math 4_scores.csv", [
+        CLASSROOM_HEADER,
+        ["Date", "", "", "Oct 1, 2024", "Oct 3, 2024", ""],
+        ["Points", "", "", 10, 5, 20],
+        ["Class average", "", "", 8.33, 4.5, 15.67],
+        ["Chen", "Maya", "maya.c@school.org", 9, 4, 15],
+        ["Park", "Leo", "leo.p@school.org", 10, 5, 20],
+        ["Öztürk", "Işıl", "isil.o@school.org", 6, "", test_cell],
+        ["Park", "Leo", "leo.p@school.org", 10, 5, 20],
+    ], encoding=encoding)

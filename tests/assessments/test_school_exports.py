@@ -100,3 +100,59 @@ def test_zipgrade_summary_gives_one_score_per_paper(encoding: str, tmp_path: Pat
     assert table.format == "zipgrade"
     assert percents(table) == ({"Ayşe Yılmaz": 90.0, "Mehmet Öz": 60.0}, {"Fractions Quiz": 75.0})
     assert "answer" not in table.results.columns
+
+
+# Google Classroom -------------------------------------------------------------------------------------
+#
+# By hand: Fractions Quiz (10 points) Maya 9 = 90 %, Leo 10 twice = 100 %, Işıl 6 = 60 %; item
+# 35/40 = 87.5 %. Unit 3 Test (20) Maya 15 = 75 %, Leo 100 %, Işıl 12 = 60 %; item 67/80 = 83.8 %.
+# Decimals Exit Ticket (5): Işıl's blank is missing, not 0.
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1254"])
+def test_google_classroom_one_assignment_at_a_time(encoding: str, tmp_path: Path) -> None:
+    path = school_exports.google_classroom(tmp_path, encoding=encoding)
+    table = read_results(path, column="Fractions Quiz")
+    assert table.format == "google_classroom"
+    assert percents(table) == ({"Maya Chen": 90.0, "Leo Park": 100.0, "Işıl Öztürk": 60.0}, {"Fractions Quiz": 87.5})
+    assert [(a.title, a.max_points) for a in table.assessments] == [
+        ("Fractions Quiz", 10.0), ("Decimals Exit Ticket", 5.0), ("Unit 3 Test", 20.0)]
+    assert table.warnings == [(W + "duplicate_student", {"row": 8, "first_row": 6})]
+
+    test = read_results(path, column="unit 3")
+    assert percents(test) == ({"Maya Chen": 75.0, "Leo Park": 100.0, "Işıl Öztürk": 60.0}, {"Unit 3 Test": 83.8})
+
+    ticket = read_results(path, column="Decimals Exit Ticket")
+    statuses = dict(zip(ticket.results["student"], ticket.results["status"], strict=False))
+    assert statuses["Işıl Öztürk"] == "missing" and statuses["Maya Chen"] == "scored"
+
+
+def test_google_classroom_asks_which_assignment(tmp_path: Path) -> None:
+    path = school_exports.google_classroom(tmp_path)
+    with pytest.raises(ReadProblem) as caught:
+        read_results(path)
+    assert caught.value.key == E + "choose_column"
+    assert caught.value.params["columns"] == ["Fractions Quiz", "Decimals Exit Ticket", "Unit 3 Test"]
+    with pytest.raises(ReadProblem) as unknown:
+        read_results(path, column="Spelling")
+    assert unknown.value.key == E + "unknown_column"
+
+
+@pytest.mark.parametrize("lang", ["en", "tr"])
+def test_google_classroom_bad_score_names_row_and_column(lang: str, tmp_path: Path) -> None:
+    path = school_exports.google_classroom(tmp_path, test_cell="on iki")
+    with pytest.raises(ReadProblem) as caught:
+        read_results(path, column="Unit 3 Test")
+    assert (caught.value.key, caught.value.params) == (E + "not_a_number",
+                                                       {"row": 7, "column": "Unit 3 Test", "value": "on iki"})
+    message = catalog(lang).t(caught.value.key, file=path.name, **caught.value.params)
+    assert "7" in message and "Unit 3 Test" in message and "on iki" in message
+    # The other assignments of the same file still read.
+    assert read_results(path, column="Fractions Quiz").format == "google_classroom"
+
+
+def test_google_classroom_score_above_the_points_is_refused(tmp_path: Path) -> None:
+    path = school_exports.google_classroom(tmp_path, test_cell=21)
+    with pytest.raises(ReadProblem) as caught:
+        read_results(path, column="Unit 3 Test")
+    assert caught.value.params == {"row": 7, "column": "Unit 3 Test", "value": "21", "max": 20}

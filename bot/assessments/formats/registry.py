@@ -2,9 +2,9 @@
 
 Each format is one module of this package with `detect(grid)` (something truthy, passed on to
 `read`, when the grid has its layout; None otherwise) and `read(grid, found, column=, teacher=)`.
-Adding a format is adding its module and one `Format` line below. The order matters: a Canvas or
-ZipGrade or Google Forms header is recognised on the first row before the looser layouts are looked for, and the
-teacher-made sheet (any sheet with a student-name header) comes last.
+Adding a format is adding its module and one `Format` line below. The order matters: a Canvas,
+ZipGrade, Google Classroom or Google Forms header is recognised on the first row before the looser
+layouts are looked for, and the teacher-made sheet (any sheet with a student-name header) comes last.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.assessments.formats import canvas, google_forms, long, teacher_sheet, zipgrade
+from bot.assessments.formats import canvas, google_classroom, google_forms, long, teacher_sheet, zipgrade
 from bot.assessments.formats.grid import ERR, Cell, ReadProblem, ResultTable, _load, _trim, read_grid
 
 
@@ -34,6 +34,8 @@ FORMATS: list[Format] = [
     Format("zipgrade", "QuizName,QuizClass,FirstName,LastName,StudentID,CustomID,Earned Points,Possible Points,"
            "PercentCorrect,QuizCreated,DataExported,Key Version,Stu1,PriKey1,Points1,Mark1", zipgrade.detect,
            zipgrade.read),
+    Format("google_classroom", "Last Name,First Name,Email Address,Fractions Quiz,Unit 3 Test",
+           google_classroom.detect, google_classroom.read),
     Format("google_forms", "Timestamp,Email Address,Score,Your name,1. What is 3/4 of 12?",
            google_forms.detect, google_forms.read),
     Format("long", "student,teacher,section,item,standard,score,max", long.detect, long.read),
