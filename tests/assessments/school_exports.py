@@ -85,9 +85,10 @@ def zipgrade_summary(folder: Path) -> Path:
 # Google Classroom ------------------------------------------------------------------------------------
 #
 # The grades CSV: Last Name, First Name, Email Address, then one column per assignment; above the
-# students, rows without an email: the dates, the points and the class average (the shape a public
-# parser of Classroom's CSV reads: header, dates row, points row, students; rows without an email
-# skipped). Işıl left the exit ticket blank; Leo's row appears twice (two enrolments, one email).
+# students, rows without an email: the dates, the points and the class average (the shape the
+# parser of Classroom's CSV in sjasthi/learnandhelp_2026, admin_progress_report.php, reads: header,
+# dates row, points row, students; rows without an email skipped). Işıl left the exit ticket blank;
+# Leo's row appears twice (two enrolments, one email).
 
 CLASSROOM_HEADER = ["Last Name", "First Name", "Email Address", "Fractions Quiz", "Decimals Exit Ticket",
                     "Unit 3 Test"]

@@ -3,10 +3,11 @@
 Shape: the first row is Last Name, First Name, Email Address and then the assignments' titles; under
 it, before the students, rows without an email address: the assignments' dates, their points
 ("Points") and the class average. Every assignment column is one assessment (`column` picks one, as
-in a Canvas gradebook). Source: the parser of Classroom grade CSVs in a public repository (a PHP
-"Upload Google Classroom Grades CSV" page: header row, then a dates row, then a points row, then the
-students; rows without an email are skipped) and Classroom's help article "Export grades to Google
-Sheets or CSV" as the issue quotes it; the order of the rows above the students is not relied on.
+in a Canvas gradebook). Source: a public parser of Classroom's grades CSV, sjasthi/learnandhelp_2026
+`admin_progress_report.php` (row 1 the headers with the assignments from the fourth column, row 2
+the dates, row 3 the points, then the students; rows without an email are skipped), and the shape
+issue 14 quotes from Classroom's help ("Export grades to Google Sheets or CSV"), which is not in
+the searchable copies. The order of the rows above the students is not relied on.
 """
 
 from __future__ import annotations
