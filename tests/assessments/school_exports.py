@@ -73,6 +73,18 @@ def zipgrade_old(folder: Path) -> Path:
     return write_csv(folder, "apcsa-practice-exam-export.csv", rows)
 
 
+def zipgrade_marked(folder: Path, *, bad: str | None = None) -> Path:
+    """Q columns beside a ZipGrade ID, as tazzben/Assessment-Disaggregation (src/readcsv.js) reads ZipGrade's:
+    a positive number is a correct answer's points, 0 or a letter a wrong answer, blank a question the
+    paper does not have (Q4 here). Only these columns of that export are established. `bad` is Alan's Q3."""
+    return write_csv(folder, "zipgrade-questions.csv", [
+        ["First Name", "Last Name", "ZipGrade ID", "Q1", "Q2", "Q3", "Q4"],
+        ["Ada", "Byron", "101", "1", "b", "2", ""],
+        ["Alan", "Turing", "102", "0", "1", bad if bad is not None else "c", ""],
+        ["Grace", "Hopper", "103", "1", "a", "2", ""],
+    ])
+
+
 def zipgrade_summary(folder: Path) -> Path:
     """The named columns only (no per-question columns): one score per paper."""
     return write_csv(folder, "quiz-summary.csv", [

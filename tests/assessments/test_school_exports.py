@@ -88,6 +88,26 @@ def test_zipgrade_older_headers_skip_unused_questions_and_the_average_row(tmp_pa
     assert not any(math.isnan(s) for s in table.results["score"])
 
 
+# ZipGrade, Q columns beside a ZipGrade ID --------------------------------------------------------------
+#
+# By hand (worth: Q1 1, Q2 1, Q3 2, the most anyone earned): Ada 1+0+2 = 3/4 = 75 %, Alan 0+1+0 =
+# 25 %, Grace 1+0+2 = 75 %; Q1 2/3 = 66.7 %, Q2 1/3 = 33.3 %, Q3 4/6 = 66.7 %; Q4 is on no paper.
+
+
+def test_zipgrade_question_columns_count_numbers_as_points_and_letters_as_wrong(tmp_path: Path) -> None:
+    table = read_results(school_exports.zipgrade_marked(tmp_path))
+    assert table.format == "zipgrade"
+    assert percents(table) == ({"Ada Byron": 75.0, "Alan Turing": 25.0, "Grace Hopper": 75.0},
+                               {"Q1": 66.7, "Q2": 33.3, "Q3": 66.7})
+    assert "answer" not in table.results.columns  # the letters of right answers are not in this export
+
+
+def test_zipgrade_question_columns_refuse_other_text(tmp_path: Path) -> None:
+    with pytest.raises(ReadProblem) as caught:
+        read_results(school_exports.zipgrade_marked(tmp_path, bad="2?"))
+    assert (caught.value.key, caught.value.params) == (E + "not_a_number", {"row": 3, "column": "Q3", "value": "2?"})
+
+
 # ZipGrade, named columns only -------------------------------------------------------------------------
 
 

@@ -13,6 +13,11 @@ Shapes, from real exports in public repositories (ZipGrade's help pages do not l
   PossPt 0.
 * the same named columns without per-question columns (a summary export): one score per paper,
   Earned Points out of Possible Points.
+* question columns Q1, Q2... next to a "ZipGrade ID" column (the columns tazzben/Assessment-
+  Disaggregation reads as ZipGrade's, src/readcsv.js and its "Exam Files" page): a positive number
+  is a correct answer's points, 0 or a letter a wrong answer, blank a question the paper does not
+  have. Only that much of this export is established: no answers or keys are taken from it, and a
+  question's worth is the most points anyone earned on it (or what Possible Points leaves).
 """
 
 from __future__ import annotations
@@ -27,7 +32,6 @@ from bot.assessments.formats.grid import (
     Cell,
     ReadProblem,
     ResultTable,
-    Score,
     _cell,
     _filled,
     _frame,
@@ -50,9 +54,10 @@ _NAMED = {
     "keyversion": "version",
 }
 # Per-question columns: the answer, the key, the points earned, the mark or the points possible.
-_SERIES_RE = re.compile(r"^(stu|prikey|key|points|mark|earnedpt|posspt)(\d{1,3})$")
+_SERIES_RE = re.compile(r"^(stu|prikey|key|points|mark|earnedpt|posspt|q)(\d{1,3})$")
 _ROLE = {"stu": "answer", "prikey": "key", "key": "key", "points": "earned", "earnedpt": "earned",
-         "mark": "mark", "posspt": "possible"}
+         "mark": "mark", "posspt": "possible", "q": "marked"}
+_LETTERS_RE = re.compile(r"^[A-Za-z]{1,10}$")
 
 
 def _key(header: Cell) -> str:
@@ -75,11 +80,15 @@ def _columns(headers: list[Cell]) -> tuple[dict[str, int], dict[int, dict[str, i
 
 
 def detect(grid: list[list[Cell]]) -> tuple[dict[str, int], dict[int, dict[str, int]]] | None:
-    """ZipGrade's named columns on the first row: the earned and possible points and a name or quiz."""
+    """ZipGrade's named columns on the first row: the earned and possible points and a name or quiz,
+    or a ZipGrade ID column with Q1, Q2... columns."""
     if not grid or not grid[0]:
         return None
     named, questions = _columns(grid[0])
     if {"earned", "possible"} <= named.keys() and ({"first", "last"} <= named.keys() or "quiz" in named):
+        return named, questions
+    marked = any("marked" in cols for cols in questions.values())
+    if marked and any(_key(h) == "zipgradeid" for h in grid[0]):
         return named, questions
     return None
 
@@ -118,6 +127,35 @@ def _worth(grid: list[list[Cell]], rows: list[int], headers: list[str], named: d
     return worth
 
 
+def _marked_worth(grid: list[list[Cell]], rows: list[int], headers: list[str], named: dict[str, int],
+                  marked: dict[int, int]) -> dict[int, float]:
+    """The points of each Q column: the most anyone earned on it; the rest of Possible Points otherwise."""
+    worth: dict[int, float] = {}
+    for number, col in marked.items():
+        for index in rows:
+            raw = _cell(grid[index], col)
+            if _LETTERS_RE.match(text(raw)):
+                continue
+            try:
+                value = parse_number(raw)
+            except ValueError:
+                continue  # refused with its row and column when the score is read
+            if value is not None and value > 0:
+                worth[number] = max(worth.get(number, 0.0), value)
+    unknown = [n for n in marked if n not in worth]
+    if unknown:
+        if "possible" not in named:
+            raise ReadProblem(ERR + "no_max", {"column": headers[marked[unknown[0]]]})
+        first = rows[0]
+        left = parse_max(_cell(grid[first], named["possible"]), row=first + 1,
+                         column=headers[named["possible"]]) - sum(worth.values())
+        if left <= 0:
+            raise ReadProblem(ERR + "no_max", {"column": headers[marked[unknown[0]]]})
+        for number in unknown:
+            worth[number] = left / len(unknown)
+    return worth
+
+
 def read(grid: list[list[Cell]], found: tuple[dict[str, int], dict[int, dict[str, int]]], *,
          column: str | None, teacher: str | None) -> ResultTable:
     named, all_questions = found
@@ -149,12 +187,25 @@ def read(grid: list[list[Cell]], found: tuple[dict[str, int], dict[int, dict[str
         raise ReadProblem(ERR + "no_students", {})
     current = any("mark" in cols for cols in questions.values())
     worth = _worth(grid, rows, headers, named, questions) if current else {}
+    marked = {} if questions else {n: cols["marked"] for n, cols in sorted(all_questions.items()) if "marked" in cols
+                                   and any(text(_cell(grid[r], cols["marked"])) for r in rows)}
+    if marked:
+        worth = _marked_worth(grid, rows, headers, named, marked)
 
     results: list[dict[str, Any]] = []
     for index in rows:
         row = grid[index]
         student = _student(row, named)
         section = _or_none(_cell(row, named["section"])) if "section" in named else None
+        if marked:
+            for number, col in marked.items():
+                raw = _cell(row, col)
+                if not text(raw):
+                    continue  # a question this paper does not have
+                value = 0 if _LETTERS_RE.match(text(raw)) else raw  # a wrong answer's letter
+                points = parse_score(value, row=index + 1, column=headers[col], max_points=worth[number])
+                results.append(_result(student, teacher, section, f"Q{number}", None, points, worth[number]))
+            continue
         if not questions:
             possible_col, earned_col = named["possible"], named["earned"]
             maximum = parse_max(_cell(row, possible_col), row=index + 1, column=headers[possible_col])
@@ -176,7 +227,7 @@ def read(grid: list[list[Cell]], found: tuple[dict[str, int], dict[int, dict[str
                 if unused and not ("key" in cols and text(_cell(row, cols["key"]))):
                     continue  # a question of the answer sheet this quiz does not have
                 maximum = parse_max(raw_max, row=index + 1, column=headers[cols["possible"]])
-            points: Score = parse_score(_cell(row, earned), row=index + 1, column=headers[earned],
+            points = parse_score(_cell(row, earned), row=index + 1, column=headers[earned],
                                         max_points=maximum)
             answer = _or_none(_cell(row, cols["answer"])) if "answer" in cols else None
             right = _or_none(_cell(row, cols["key"])) if "key" in cols else None
