@@ -26,7 +26,8 @@ def test_the_compatibility_module_names_every_problem_the_formats_raise() -> Non
 
 
 def test_every_format_has_a_module_with_detect_and_read_in_the_registry() -> None:
-    assert registry.NAMES == ("canvas", "google_forms", "microsoft_forms", "kahoot", "long", "teacher_sheet")
+    assert registry.NAMES == ("canvas", "zipgrade", "google_classroom", "google_forms", "microsoft_forms",
+                              "kahoot", "long", "teacher_sheet")
     assert set(readers.FORMATS) == set(registry.NAMES)
     for entry in registry.FORMATS:
         assert entry.example and callable(entry.detect) and callable(entry.read)
@@ -67,10 +68,11 @@ def test_each_example_header_is_detected_as_its_own_format() -> None:
 def test_analyze_an_unknown_format_names_the_formats(lang: str, tmp_path: Path,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     path = fixtures.long_csv(tmp_path)
-    code, out, err = cli(["analyze", str(path), "--format", "zipgrade", "--lang", lang], capsys)
+    code, out, err = cli(["analyze", str(path), "--format", "scantron", "--lang", lang], capsys)
     assert (code, out) == (2, "")
-    assert err.strip() == catalog(lang).t("assessments.unknown_format", format="zipgrade",
-                                          names="canvas, google_forms, microsoft_forms, kahoot, long, teacher_sheet")
+    assert err.strip() == catalog(lang).t("assessments.unknown_format", format="scantron",
+                                          names="canvas, zipgrade, google_classroom, google_forms,"
+                                                " microsoft_forms, kahoot, long, teacher_sheet")
 
 
 def test_analyze_with_a_format_reads_only_that_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -19,6 +19,7 @@ from bot.assessments.formats.grid import (
     _no_students,
     _or_none,
     _result,
+    choose_column,
     norm,
     parse_max,
     parse_number,
@@ -33,26 +34,6 @@ def _is_canvas(headers: list[str]) -> bool:
     keys = [norm(h) for h in headers]
     return bool(keys) and keys[0] == "student" and "id" in keys and (
         "sis user id" in keys or "sis login id" in keys or "section" in keys)
-
-
-def _choose(titles: list[str], headers: list[str], column: str | None) -> int:
-    """Index into `titles` of the assignment the user asked for (or the only one)."""
-    if column is None:
-        if len(titles) == 1:
-            return 0
-        raise ReadProblem(ERR + "choose_column", {"columns": list(titles), "column_list": ", ".join(titles)})
-    wanted = column.strip().casefold()
-    exact = [i for i, t in enumerate(titles) if wanted in {t.casefold(), headers[i].casefold()}]
-    if len(exact) == 1:
-        return exact[0]
-    partial = [i for i, t in enumerate(titles) if wanted and wanted in headers[i].casefold()]
-    if len(partial) == 1 and not exact:
-        return partial[0]
-    if len(exact) > 1 or len(partial) > 1:
-        options = [titles[i] for i in (exact or partial)]
-        raise ReadProblem(ERR + "choose_column", {"columns": options, "column_list": ", ".join(options)})
-    raise ReadProblem(ERR + "unknown_column",
-                      {"column": column, "columns": list(titles), "column_list": ", ".join(titles)})
 
 
 def _read_canvas(grid: list[list[Cell]], column: str | None, teacher: str | None) -> ResultTable:
@@ -77,7 +58,7 @@ def _read_canvas(grid: list[list[Cell]], column: str | None, teacher: str | None
             number = None
         maxima.append(number if number is not None and number > 0 else None)
     assessments = [AssessmentColumn(t, m) for t, m in zip(titles, maxima, strict=True)]
-    chosen = _choose(titles, [headers[i] for i in assignment_cols], column)
+    chosen = choose_column(titles, [headers[i] for i in assignment_cols], column)
     col, title = assignment_cols[chosen], titles[chosen]
     if points_row is None:
         raise ReadProblem(ERR + "no_max", {"column": headers[col]})

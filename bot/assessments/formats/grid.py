@@ -430,6 +430,29 @@ def _result(student: str, teacher: str | None, section: str | None, item: str, s
     return row
 
 
+def choose_column(titles: list[str], headers: list[str], column: str | None) -> int:
+    """Index into `titles` of the assessment the user asked for (or the only one) in a file with several.
+
+    `headers` are the columns' full headers (matched too, and in part); shared by the gradebook formats.
+    """
+    if column is None:
+        if len(titles) == 1:
+            return 0
+        raise ReadProblem(ERR + "choose_column", {"columns": list(titles), "column_list": ", ".join(titles)})
+    wanted = column.strip().casefold()
+    exact = [i for i, t in enumerate(titles) if wanted in {t.casefold(), headers[i].casefold()}]
+    if len(exact) == 1:
+        return exact[0]
+    partial = [i for i, t in enumerate(titles) if wanted and wanted in headers[i].casefold()]
+    if len(partial) == 1 and not exact:
+        return partial[0]
+    if len(exact) > 1 or len(partial) > 1:
+        options = [titles[i] for i in (exact or partial)]
+        raise ReadProblem(ERR + "choose_column", {"columns": options, "column_list": ", ".join(options)})
+    raise ReadProblem(ERR + "unknown_column",
+                      {"column": column, "columns": list(titles), "column_list": ", ".join(titles)})
+
+
 def _or_none(value: Cell) -> str | None:
     return text(value) or None
 

@@ -3,10 +3,10 @@
 Each format is one module of this package with `detect(grid)` (something truthy, passed on to
 `read`, when the grid has its layout; None otherwise) and `read(grid, found, column=, teacher=)`.
 Adding a format is adding its module and one `Format` line below. The order matters: a Canvas,
-Google Forms, Microsoft Forms or Kahoot header is recognised on the first row before the looser
-layouts are looked for, and the teacher-made sheet (any sheet with a student-name header) comes last.
-A format whose data is not on a workbook's first sheet (Kahoot's report) names the sheet it reads
-with `sheet`; that sheet is looked at before the first one.
+Canvas, ZipGrade, Google Classroom, Google Forms, Microsoft Forms or Kahoot header is recognised on the
+first row before the looser layouts are looked for, and the teacher-made sheet (any sheet with a
+student-name header) comes last. A format whose data is not on a workbook's first sheet (Kahoot's
+report) names the sheet it reads with `sheet`; that sheet is looked at before the first one.
 """
 
 from __future__ import annotations
@@ -16,7 +16,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.assessments.formats import canvas, google_forms, kahoot, long, microsoft_forms, teacher_sheet
+from bot.assessments.formats import (
+    canvas,
+    google_classroom,
+    google_forms,
+    kahoot,
+    long,
+    microsoft_forms,
+    teacher_sheet,
+    zipgrade,
+)
 from bot.assessments.formats.grid import ERR, Cell, ReadProblem, ResultTable, _load, _trim, read_grid, sheet_names
 
 
@@ -38,6 +47,11 @@ class Format:
 FORMATS: list[Format] = [
     Format("canvas", "Student,ID,SIS User ID,SIS Login ID,Section,Fractions Quiz (10231)",
            canvas.detect, canvas.read),
+    Format("zipgrade", "QuizName,QuizClass,FirstName,LastName,StudentID,CustomID,Earned Points,Possible Points,"
+           "PercentCorrect,QuizCreated,DataExported,Key Version,Stu1,PriKey1,Points1,Mark1", zipgrade.detect,
+           zipgrade.read),
+    Format("google_classroom", "Last Name,First Name,Email Address,Fractions Quiz,Unit 3 Test",
+           google_classroom.detect, google_classroom.read),
     Format("google_forms", "Timestamp,Email Address,Score,Your name,1. What is 3/4 of 12?",
            google_forms.detect, google_forms.read),
     Format("microsoft_forms", "ID,Start time,Completion time,Email,Name,Total points,Quiz feedback,"
