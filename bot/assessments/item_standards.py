@@ -48,7 +48,7 @@ _REF = re.compile(r"^(?:(?P<word>[a-z]+)\.?\s?)?#?(?P<first>\d+)\.?"
 _ITEM_NUMBER = re.compile(r"^(?:(?P<word>[a-z]+)\s*\.?\s*)?#?(?P<number>\d+)(?=$|[\s.):\-])")
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)  # not frozen: raised through context managers, which set its __traceback__
 class MapProblem(Exception):
     """A map that cannot be used; `key` is a catalog key, `params` its placeholders."""
 
@@ -108,7 +108,7 @@ class ItemMap:
         sets = [list(items) for items in item_sets]
         names = {norm(item) for items in sets for item in items}
         numbers = {number for items in sets for number in item_numbers(items)}
-        everything = _shown(item for items in sets for item in items)
+        everything = shown_items(item for items in sets for item in items)
         for ref in (ref for group in self.groups for ref in group.items):
             if norm(ref.written) in names:
                 continue
@@ -143,24 +143,25 @@ def _matches(ref: ItemRef, numbered: dict[int, list[str]], by_name: dict[str, st
         return [exact]
     if ref.name is not None:
         if require_all:
-            raise MapProblem(K + "not_in_file", {"item": ref.written, "items": _shown(by_name.values())})
+            raise MapProblem(K + "not_in_file", {"item": ref.written, "items": shown_items(by_name.values())})
         return []
     found = []
     for number in ref.numbers():
         candidates = numbered.get(number, [])
         if len(candidates) > 1:
             raise MapProblem(K + "ambiguous", {"item": ref.written, "number": number,
-                                                "items": _shown(candidates)})
+                                                "items": shown_items(candidates)})
         if not candidates:
             if require_all:
                 key, params = ("not_in_file", {}) if ref.first == ref.last else ("not_in_range", {"number": number})
-                raise MapProblem(K + key, {"item": ref.written, **params, "items": _shown(by_name.values())})
+                raise MapProblem(K + key, {"item": ref.written, **params, "items": shown_items(by_name.values())})
             continue
         found.append(candidates[0])
     return found
 
 
-def _shown(items: Iterable[str]) -> str:
+def shown_items(items: Iterable[str]) -> str:
+    """Item names for a message: each once, the first MAX_SHOWN of them."""
     names = list(dict.fromkeys(items))
     shown = ", ".join(names[:MAX_SHOWN])
     return shown + (", …" if len(names) > MAX_SHOWN else "")

@@ -46,7 +46,7 @@ class StoreOutcome:
 class MappedStandards:
     """What `/plc data map` changed: distinct items, result rows, and uploads they belong to."""
 
-    items: int
+    items: tuple[str, ...]  # as each upload names them, in upload order
     rows: int
     uploads: int
 
@@ -226,7 +226,7 @@ class AssessmentService:
                 items_of[upload_id].append(str(item))
             item_map.check_found(items_of.values())
             assigned = {upload_id: item_map.resolve(items, require_all=False) for upload_id, items in items_of.items()}
-            changed_rows, changed_items, touched = 0, set(), set()
+            changed_rows, changed_items, touched = 0, dict[str, None](), set()
             for upload_id, by_item in assigned.items():
                 for item, standard in by_item.items():
                     result = session.execute(update(AssessmentResult)
@@ -234,9 +234,9 @@ class AssessmentService:
                                                     AssessmentResult.item == item)
                                              .values(standard=standard))
                     changed_rows += int(result.rowcount or 0)
-                    changed_items.add(item)
+                    changed_items[item] = None
                     touched.add(upload_id)
-            return MappedStandards(len(changed_items), changed_rows, len(touched))
+            return MappedStandards(tuple(changed_items), changed_rows, len(touched))
 
     def list(self, team_id: int) -> list[AssessmentInfo]:  # noqa: A003 - the brief's name
         """The team's assessments, newest first, with who uploaded, how many rows are kept and until when."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.assessments.item_standards import MapProblem, parse_item_map
+from bot.assessments.item_standards import MapProblem, parse_item_map, shown_items
 from handlers.commands.context import CommandContext
 from handlers.render.assessments import data_list
 from handlers.views.upload import open_upload_modal
@@ -99,5 +99,6 @@ def _map(ctx: CommandContext, args: str) -> None:
     if changed is None:  # deleted meanwhile
         ctx.ack(text=t("upload.data.not_found", name=name), response_type="ephemeral")
         return
-    ctx.ack(text=t("upload.map.done", name=name, items=changed.items, rows=changed.rows, uploads=changed.uploads),
-            response_type="ephemeral")
+    done = t("upload.map.done", name=name, items=shown_items(changed.items), rows=changed.rows,
+             uploads=changed.uploads)
+    ctx.ack(text=done, response_type="ephemeral")

@@ -134,14 +134,11 @@ def channel_summary(catalog: Catalog, name: str, taken_on: date | None, teacher:
 
 def map_lines(catalog: Catalog, mapped: MapReport) -> list[str]:
     """What a map of items to standards did at upload: filled, kept the file's own, or nothing."""
-    from bot.assessments.item_standards import MAX_SHOWN
-
-    def shown(items: tuple[str, ...]) -> str:
-        return ", ".join(items[:MAX_SHOWN]) + (", …" if len(items) > MAX_SHOWN else "")
+    from bot.assessments.item_standards import shown_items as shown
 
     lines = []
     if mapped.filled:
-        lines.append(catalog.t("upload.map.filled", count=len(mapped.filled), items=shown(mapped.filled)))
+        lines.append(catalog.t("upload.map.filled", items=shown(mapped.filled)))
     if mapped.kept:
         lines.append(catalog.t("upload.map.kept", items=shown(mapped.kept)))
     return lines or [catalog.t("upload.map.nothing")]
