@@ -52,6 +52,11 @@ def _delete(ctx: CommandContext, name: str) -> None:
     ctx.ack(text=ctx.catalog.t("upload.data.deleted", name=name), response_type="ephemeral")
 
 
+def _fold(name: str) -> str:
+    """A name for comparing: case does not matter, nor Turkish dotted/dotless i ("SINAV" is "sınav")."""
+    return name.replace("İ", "i").replace("I", "i").replace("ı", "i").casefold()
+
+
 def split_name(args: str, names: list[str]) -> tuple[str, str] | None:
     """`/plc data map`'s NAME and MAP: a quoted name, else the longest known name the text starts
     with, else the text before the first `:`. None when no name can be told apart."""
@@ -60,11 +65,10 @@ def split_name(args: str, names: list[str]) -> tuple[str, str] | None:
         end = next((i for i in range(1, len(args)) if args[i] in QUOTES), None)
         if end is not None:
             return args[1:end].strip(), args[end + 1:].lstrip(" :")
-    folded = args.casefold()
     for name in sorted(names, key=len, reverse=True):
-        rest = folded[len(name):]
-        if folded.startswith(name.casefold()) and (not rest or rest[0] in " :\n"):
-            return name, args[len(name):].lstrip(" :")
+        rest = args[len(name):]
+        if _fold(args[:len(name)]) == _fold(name) and (not rest or rest[0] in " :\n"):
+            return name, rest.lstrip(" :")
     name, colon, rest = args.partition(":")
     return (name.strip(), rest.strip()) if colon and name.strip() else None
 
@@ -79,7 +83,7 @@ def _map(ctx: CommandContext, args: str) -> None:
         ctx.ack(text=t("upload.map.usage"), response_type="ephemeral")
         return
     name, text = found
-    name = next((n for n in names if n.casefold() == name.casefold()), name)
+    name = next((n for n in names if _fold(n) == _fold(name)), name)
     if name not in names:
         ctx.ack(text=t("upload.data.not_found", name=name), response_type="ephemeral")
         return
