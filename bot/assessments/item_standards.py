@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.assessments.formats.grid import norm
+from bot.assessments.goals import STANDARD_LIMIT, standard_key
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
 K = "upload.map."
 MAX_RANGE = 500  # items in one range: more is a typo, not an assessment
 MAX_SHOWN = 12  # item names quoted in one message
-STANDARD_LIMIT = 60  # the results table's standard column is short text
 # Words that name an item before its number (compared after `norm`): English and Turkish.
 ITEM_WORDS = {"q", "question", "questions", "item", "items", "no", "s", "soru", "sorular", "madde", "maddeler",
               "problem", "problems"}
@@ -82,6 +82,8 @@ class MapGroup:
 
 @dataclass(frozen=True)
 class ItemMap:
+    """A map as written: groups of items, each with its standard, in the teacher's order."""
+
     groups: tuple[MapGroup, ...]
 
     def resolve(self, items: Sequence[str], *, require_all: bool = True) -> dict[str, str]:
@@ -190,8 +192,6 @@ def fill_standards(results: pd.DataFrame, assigned: dict[str, str]) -> tuple[pd.
 
 
 def _key(code: object) -> str | None:
-    from bot.assessments.goals import standard_key
-
     return standard_key(code) if isinstance(code, str) else None
 
 
@@ -293,7 +293,7 @@ def parse_item_map(text: str | None) -> ItemMap | None:
 def _standard(token: str) -> str:
     code = token.strip().rstrip(".")
     if not code or len(code) > STANDARD_LIMIT:
-        raise MapProblem(K + "bad_standard", {"part": token})
+        raise MapProblem(K + "bad_standard", {"part": token, "limit": STANDARD_LIMIT})
     return code
 
 

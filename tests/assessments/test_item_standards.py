@@ -119,3 +119,10 @@ def test_a_map_over_several_uploads_needs_each_item_in_one_of_them() -> None:
     with pytest.raises(MapProblem) as caught:
         item_map.check_found([["Q1", "Q2"], ["1", "2"]])
     assert caught.value.key == "upload.map.not_in_file" and caught.value.params["item"] == "Q3"
+
+
+def test_a_standard_longer_than_a_goal_accepts_is_refused() -> None:
+    code = "CCSS.MATH.CONTENT.4.NF.A.1.EXTENDED.LONG.CODE"  # 45 characters; goals and commitments keep 40
+    found = problem(f"Q1 {code}")
+    assert EN.t(found.key, **found.params) == f"“{code}” is too long for a standard code (at most 40 characters)."
+    assert TR.t(found.key, **found.params) == f"“{code}” bir kazanım kodu için fazla uzun (en çok 40 karakter)."
