@@ -15,11 +15,12 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.assessments.goals import Goal, GoalPoint, goal_point, parse_standards, standard_key
+from bot.assessments.item_standards import ItemMap
 from bot.assessments.policy import AssessmentPolicy
 from bot.jobs.effects import EffectLedger
 from storage.db import Database
@@ -39,6 +40,15 @@ class StoreOutcome:
     assessment_id: int
     replaced: bool
     duplicate: bool
+
+
+@dataclass(frozen=True)
+class MappedStandards:
+    """What `/plc data map` changed: distinct items, result rows, and uploads they belong to."""
+
+    items: tuple[str, ...]  # as each upload names them, in upload order
+    rows: int
+    uploads: int
 
 
 @dataclass(frozen=True)
@@ -203,6 +213,40 @@ class AssessmentService:
                 return False
             self._delete(session, assessment.id)
             return True
+
+    def map_standards(self, team_id: int, name: str, item_map: ItemMap) -> MappedStandards | None:
+        """Give the items of every teacher's upload of `name` the standards of `item_map`, in one
+        transaction (a later correction: it replaces the file's own standard of a mapped item).
+
+        None when the team has no such assessment; MapProblem (nothing changed) when an item of the
+        map is in no upload, or the map is ambiguous or contradictory for an upload's items.
+        """
+        with self.db.session() as session:
+            assessment = session.scalars(select(Assessment).where(Assessment.team_id == team_id,
+                                                                  Assessment.name == name.strip())).first()
+            if assessment is None:
+                return None
+            rows = session.execute(
+                select(AssessmentUpload.id, AssessmentResult.item).distinct()
+                .join(AssessmentResult, AssessmentResult.upload_id == AssessmentUpload.id)
+                .where(AssessmentUpload.assessment_id == assessment.id)
+                .order_by(AssessmentUpload.id, AssessmentResult.item)).all()
+            items_of: dict[int, list[str]] = defaultdict(list)
+            for upload_id, item in rows:
+                items_of[upload_id].append(str(item))
+            item_map.check_found(items_of.values())
+            assigned = {upload_id: item_map.resolve(items, require_all=False) for upload_id, items in items_of.items()}
+            changed_rows, changed_items, touched = 0, dict[str, None](), set()
+            for upload_id, by_item in assigned.items():
+                for item, standard in by_item.items():
+                    result = session.execute(update(AssessmentResult)
+                                             .where(AssessmentResult.upload_id == upload_id,
+                                                    AssessmentResult.item == item)
+                                             .values(standard=standard))
+                    changed_rows += int(result.rowcount or 0)
+                    changed_items[item] = None
+                    touched.add(upload_id)
+            return MappedStandards(tuple(changed_items), changed_rows, len(touched))
 
     def list(self, team_id: int) -> list[AssessmentInfo]:  # noqa: A003 - the brief's name
         """The team's assessments, newest first, with who uploaded, how many rows are kept and until when."""

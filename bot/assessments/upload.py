@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
+from bot.assessments.item_standards import MapProblem, MapReport, fill_standards, parse_item_map
 from bot.assessments.service import AssessmentService, StoreOutcome
 
 if TYPE_CHECKING:
@@ -75,12 +76,15 @@ class UploadPort(Protocol):
     def refuse_read(self, problem: ReadProblem, file_name: str) -> None:
         """Tell the uploader what in the file could not be read (row, column)."""
 
+    def refuse_map(self, problem: MapProblem, file_name: str) -> None:
+        """Tell the uploader why the form's map of items to standards stopped the upload."""
+
     def ask_column(self, problem: ReadProblem, request: UploadRequest) -> bool:
         """Ask which of the file's assessments to read; False when that cannot be asked."""
 
     def summary(self, request: UploadRequest, outcome: StoreOutcome, analysis: Analysis,
-                results: pd.DataFrame) -> None:
-        """The team's aggregates (no names) where the team is talking."""
+                results: pd.DataFrame, mapped: MapReport | None = None) -> None:
+        """The team's aggregates (no names) where the team is talking; `mapped`: what the form's map did."""
 
     def chart(self, request: UploadRequest, results: pd.DataFrame, analysis: Analysis) -> None:
         """The chart by standard and teacher, beside the summary (with the team's misconceptions)."""
@@ -104,6 +108,17 @@ def read_table(content: bytes, request: UploadRequest) -> ResultTable:
             raise
         return read_results(content, filename=request.file_name, column=str(columns[index]),
                             teacher=request.user_id)
+
+
+def apply_item_map(table: ResultTable, covers: str | None) -> MapReport | None:
+    """Give the table's items the standards that `covers` maps them to, when it is a map (the file's
+    own standards win); None when `covers` is only a unit's description. MapProblem when it is wrong."""
+    item_map = parse_item_map(covers)
+    if item_map is None:
+        return None
+    items = list(dict.fromkeys(str(item) for item in table.results["item"]))
+    table.results, report = fill_standards(table.results, item_map.resolve(items))
+    return report
 
 
 def run_upload(assessments: AssessmentService, port: UploadPort, request: UploadRequest, *, limit: int,
@@ -132,12 +147,17 @@ def run_upload(assessments: AssessmentService, port: UploadPort, request: Upload
         if not port.ask_column(problem, request):
             port.refuse_read(problem, request.file_name)
         return None
+    try:
+        mapped = apply_item_map(table, request.covers)
+    except MapProblem as problem:  # the whole upload is refused: nothing half-mapped is stored
+        port.refuse_map(problem, request.file_name)
+        return None
     outcome = assessments.store(request.team_id, request.name, request.taken_on, request.user_id,
                                 request.file_name, content, table, covers=request.covers, effect_key=store_key)
     results = assessments.team_results(request.team_id, request.name)
     thresholds = assessments.policy(request.team_id).thresholds()
     analysis = analyse(results, thresholds)
-    port.summary(request, outcome, analysis, results)
+    port.summary(request, outcome, analysis, results, mapped)
     if outcome.duplicate:
         return outcome  # nothing changed: no new chart, no new lists
     port.chart(request, results, analysis)

@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # pandas and matplotlib load on the first upload, not when a 
     import pandas as pd
 
     from bot.assessments.analysis import Analysis
+    from bot.assessments.item_standards import MapProblem, MapReport
     from bot.assessments.readers import ReadProblem
     from bot.assessments.service import StoreOutcome
 
@@ -123,6 +124,10 @@ class SlackUploadPort:
 
         self._ephemeral("refused", read_message(self.texts, problem.key, dict(problem.params or {}), file_name))
 
+    def refuse_map(self, problem: MapProblem, file_name: str) -> None:
+        reason = self.texts.t(problem.key, **problem.params)
+        self._ephemeral("refused", self.texts.t("upload.map.refused", file=file_name, reason=reason))
+
     def ask_column(self, problem: ReadProblem, request: UploadRequest) -> bool:
         from bot.assessments.upload import CHOOSE_COLUMN
         from handlers.render.assessments import UploadDraft
@@ -139,9 +144,10 @@ class SlackUploadPort:
         return True
 
     def summary(self, request: UploadRequest, outcome: StoreOutcome, analysis: Analysis,
-                results: pd.DataFrame) -> None:
+                results: pd.DataFrame, mapped: MapReport | None = None) -> None:
         text = channel_summary(self.texts, request.name, request.taken_on, request.user_id, outcome, analysis,
-                               progress=progress_lines(self.services, self.team, self.texts, request.name, results))
+                               progress=progress_lines(self.services, self.team, self.texts, request.name, results),
+                               mapped=mapped)
         blocks = summary_blocks(self.texts, text, request.name, has_standards=len(analysis.standards) > 0)
         self.job.once("summary", lambda: post_in_channel(self.client, self.team.channel_id, raise_transient=True,
                                                          text=text, blocks=blocks, **self._in_thread()))

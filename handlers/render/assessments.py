@@ -29,6 +29,7 @@ from handlers.render.reflections import escaped
 
 if TYPE_CHECKING:
     from bot.assessments.analysis import Analysis
+    from bot.assessments.item_standards import MapReport
 
 CALLBACK_ID = "assessment_upload"
 FILE_BLOCK, NAME_BLOCK, DATE_BLOCK, COLUMN_BLOCK = "upload_file", "upload_name", "upload_date", "upload_column"
@@ -60,7 +61,8 @@ def upload_modal(catalog: Catalog, channel_id: str) -> dict[str, Any]:
                    element=DatePickerElement(action_id="date")),
         InputBlock(block_id=COVERS_BLOCK, label=t("upload.fields.covers"), optional=True,
                    element=PlainTextInputElement(action_id="covers", max_length=COVERS_LIMIT,
-                                                 placeholder=t("upload.fields.covers_placeholder"))),
+                                                 placeholder=t("upload.fields.covers_placeholder")),
+                   hint=t("upload.fields.covers_hint")),
         InputBlock(block_id=COLUMN_BLOCK, label=t("upload.fields.column"), hint=t("upload.fields.column_hint"),
                    optional=True, element=PlainTextInputElement(action_id="column", max_length=200)),
     ]
@@ -99,8 +101,10 @@ def _limits(catalog: Catalog, analysis: Analysis) -> dict[str, str]:
 
 
 def channel_summary(catalog: Catalog, name: str, taken_on: date | None, teacher: str, outcome: StoreOutcome,
-                    analysis: Analysis, progress: list[str] | None = None) -> str:
-    """What the team channel sees: counts and percents only, never a student's name."""
+                    analysis: Analysis, progress: list[str] | None = None, mapped: MapReport | None = None) -> str:
+    """What the team channel sees: counts and percents only, never a student's name.
+
+    `mapped`: what the form's map of items to standards did (the file's own standards win)."""
     t = catalog.t
     if taken_on is not None:
         lines = [t("upload.summary.title_dated", name=name, date=catalog.date(taken_on), teacher=teacher)]
@@ -117,6 +121,8 @@ def channel_summary(catalog: Catalog, name: str, taken_on: date | None, teacher:
     rows = analysis.standards[["standard", "percent", "below"]].itertuples(index=False, name=None)
     lines += [t("upload.summary.standard", standard=s, percent=percent(catalog, p), below=int(b))
               for s, p, b in rows] or [t("upload.summary.none")]
+    if mapped is not None and not outcome.duplicate:
+        lines += map_lines(catalog, mapped)
     lines += _misconception_lines(catalog, analysis)
     lines += ["", t("upload.summary.teachers")]
     lines += [t("upload.summary.teacher", teacher=row["teacher"], students=int(row["students"]),
@@ -148,6 +154,18 @@ def _misconception_lines(catalog: Catalog, analysis: Analysis) -> list[str]:
         lines.append(t("upload.summary.misconception", item=item, standard=standard or t("assessments.no_standard"),
                        percent=percent(catalog, value), text=text))
     return ["", t("upload.summary.misconceptions"), *lines] if lines else []
+
+
+def map_lines(catalog: Catalog, mapped: MapReport) -> list[str]:
+    """What a map of items to standards did at upload: filled, kept the file's own, or nothing."""
+    from bot.assessments.item_standards import shown_items as shown
+
+    lines = []
+    if mapped.filled:
+        lines.append(catalog.t("upload.map.filled", items=shown(mapped.filled)))
+    if mapped.kept:
+        lines.append(catalog.t("upload.map.kept", items=shown(mapped.kept)))
+    return lines or [catalog.t("upload.map.nothing")]
 
 
 def _names(catalog: Catalog, names: Iterable[str]) -> str:

@@ -10,13 +10,21 @@ from __future__ import annotations
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from bot.assessments.item_standards import MapProblem, parse_item_map
 from bot.i18n import Catalog
 from bot.jobs.queue import JobRefused
 from bot.services import Services
 from bot.teams import TeamProfile
 from handlers.form_state import view_values
 from handlers.jobs.upload import enqueue_upload, file_request
-from handlers.render.assessments import CALLBACK_ID, FILE_BLOCK, NAME_BLOCK, read_upload, upload_modal
+from handlers.render.assessments import (
+    CALLBACK_ID,
+    COVERS_BLOCK,
+    FILE_BLOCK,
+    NAME_BLOCK,
+    read_upload,
+    upload_modal,
+)
 from handlers.render.setup import read_metadata
 from handlers.slack_calls import open_modal
 
@@ -40,6 +48,10 @@ def register(app: App, services: Services) -> None:
             errors[FILE_BLOCK] = texts.t("upload.errors.no_file")
         if not draft.name:
             errors[NAME_BLOCK] = texts.t("upload.errors.no_name")
+        try:  # a map's own mistakes are told in the form; items missing from the file, by the job
+            parse_item_map(draft.covers)
+        except MapProblem as problem:
+            errors[COVERS_BLOCK] = texts.t(problem.key, **problem.params)
         if errors:
             ack(response_action="errors", errors=errors)
             return
