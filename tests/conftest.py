@@ -103,9 +103,3 @@ def running_app(emulator: SlackEmulator, database_url: str) -> Iterator[RunningA
         yield RunningApp(plc, server, emulator, sender)
     plc.close()
 
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The production fault tests kill and time processes: with pytest-xdist they share one worker."""
-    for item in items:
-        if "tests/production/" in item.nodeid:
-            item.add_marker(pytest.mark.xdist_group("production"))
