@@ -10,6 +10,7 @@ import csv
 import io
 from pathlib import Path
 
+import pandas as pd
 from openpyxl import Workbook
 
 
@@ -198,3 +199,13 @@ def corrupt_xlsx(folder: Path) -> Path:
     path = folder / "broken.xlsx"
     path.write_bytes(data[: len(data) // 2])
     return path
+
+
+def plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with its categorical columns (as the long fast path gives them) as objects, None for missing."""
+    out = frame.copy()
+    for name in out.columns:
+        if isinstance(out[name].dtype, pd.CategoricalDtype):
+            values = out[name].astype(object)
+            out[name] = values.where(values.notna(), None).astype(object)
+    return out

@@ -10,6 +10,8 @@ import codecs
 import contextlib
 import csv
 import io
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -191,6 +193,43 @@ def _text_head(body: bytes) -> tuple[str, list[list[Cell]]] | None:
         size *= 2
 
 
+# A text of at least this many bytes without any quote is parsed in pieces, one per thread: pandas'
+# C tokenizer lets go of the GIL, so on two cores two pieces take about two thirds of the time.
+_SPLIT_BYTES = 8 << 20
+_MAX_PIECES = 4
+
+
+def _parse_columns(body: bytes, sep: str, width: int) -> list[_Column]:
+    """Every column of the UTF-8 text `body` (`width` columns, no header) as a `_Column`.
+
+    Cut only at line ends and only when no cell is quoted (a quoted cell may hold a line break), so
+    each piece holds whole records and the pieces' rows are the whole text's rows, in order.
+    """
+    pieces = min(_MAX_PIECES, os.cpu_count() or 1, len(body) // _SPLIT_BYTES + 1)
+    if pieces < 2 or b'"' in body:
+        return [_Column.of(column) for column in _parse_piece(body, sep, width)]
+    cuts = [0]
+    for index in range(1, pieces):
+        end = body.find(b"\n", max(cuts[-1], len(body) * index // pieces))
+        if end < 0:
+            break
+        cuts.append(end + 1)
+    cuts.append(len(body))
+    views = [memoryview(body)[start:end] for start, end in zip(cuts, cuts[1:], strict=False) if end > start]
+    with ThreadPoolExecutor(max_workers=len(views)) as pool:
+        parsed = list(pool.map(lambda view: _parse_piece(view, sep, width), views))
+    return [_Column.joined([piece[c] for piece in parsed]) for c in range(width)]
+
+
+def _parse_piece(text: bytes | memoryview, sep: str, width: int) -> list[pd.Series]:
+    """The columns pandas' C parser reads from UTF-8 `text`, each a categorical of the raw cells."""
+    # UTF-8 bytes, not a StringIO of the text: pandas would encode the text back to bytes.
+    frame = pd.read_csv(io.BytesIO(text), sep=sep, header=None, names=list(range(width)), encoding="utf-8",
+                        dtype="category", keep_default_na=False, na_filter=False, skip_blank_lines=False,
+                        engine="c", quotechar='"', doublequote=True)
+    return [frame[c] for c in frame.columns]
+
+
 @dataclass
 class _Column:
     """A categorical column: per-row codes into `cells` (the distinct raw cells) and `texts` (as `text`).
@@ -214,18 +253,50 @@ class _Column:
         texts = [c.replace("\u00a0", " ").strip() for c in cells]
         return cls(np.asarray(categorical.codes), cells, np.array(texts, dtype=object))
 
+    @classmethod
+    def joined(cls, pieces: list[pd.Series]) -> _Column:
+        """One column of the pieces' rows, in order: each piece's cells renumbered into one list."""
+        import numpy as np
+
+        if len(pieces) == 1:
+            return cls.of(pieces[0])
+        numbers: dict[str, int] = {}
+        codes = []
+        for piece in pieces:
+            part = cls.of(piece)
+            # This piece's cell codes in the joined list; its last entry (code -1) stays the empty cell.
+            renumber = np.array([numbers.setdefault(cell, len(numbers)) for cell in part.cells[:-1]] + [-1],
+                                dtype=np.int32)
+            codes.append(renumber[part.codes])
+        cells = list(numbers)
+        cells.append("")
+        texts = np.array([c.replace("\u00a0", " ").strip() for c in cells], dtype=object)
+        return cls(np.concatenate(codes), cells, texts)
+
     def filled(self, rows: Any = slice(None)) -> Any:
         """Whether the cells of `rows` hold something (a new array)."""
         import numpy as np
 
         return np.array([bool(t) for t in self.texts], dtype=bool)[self.codes[rows]]
 
-    def values(self, rows: Any) -> Any:
-        """`_or_none` of the cells of `rows`, as an object array sharing the distinct strings."""
+    def values(self, rows: Any) -> pd.Categorical:
+        """`_or_none` of the cells of `rows`, as a categorical (a blank cell is missing).
+
+        Distinct cells that read the same once stripped ("Ann", "Ann ") are one category; the codes
+        are taken per row from the parser's own, so no row's text is hashed again.
+        """
         import numpy as np
 
-        cleaned = np.array([t or None for t in self.texts], dtype=object)
-        return cleaned[self.codes[rows]]
+        labels, categories = pd.factorize(np.array([t or None for t in self.texts], dtype=object),
+                                          use_na_sentinel=True)
+        codes = labels.astype(np.int32)[self.codes[rows]]
+        used = np.zeros(len(categories) + 1, dtype=bool)  # the last entry: code -1 (missing)
+        used[codes] = True
+        if not used[:-1].all():  # only the categories some row has (a header's label is none)
+            renumber = np.cumsum(used, dtype=np.int32) - 1
+            renumber[-1] = -1
+            codes, categories = renumber[codes], categories[used[:-1]]
+        return pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object), validate=False)
 
 
 def _read_long_fast(data: bytes, filename: str | None, teacher: str | None = None) -> ResultTable | None:
@@ -261,16 +332,11 @@ def _read_long_fast(data: bytes, filename: str | None, teacher: str | None = Non
         return None
     width = max(len(row) for row in head)
     try:
-        # UTF-8 bytes, not a StringIO of the text: pandas would encode the text back to bytes.
-        frame = pd.read_csv(io.BytesIO(body), sep=sep, header=None, names=list(range(width)), encoding="utf-8",
-                            dtype="category", keep_default_na=False, na_filter=False, skip_blank_lines=False,
-                            engine="c", quotechar='"', doublequote=True)
+        columns = _parse_columns(body, sep, width)
     except Exception:
         return None
     del body
-    columns = [_Column.of(frame[c]) for c in frame.columns]
-    n_rows = len(frame)
-    del frame
+    n_rows = len(columns[0].codes)
     if any(len(c) > _CSV_FIELD_LIMIT for col in columns for c in col.cells):
         return None  # csv.reader would refuse the file (`unreadable`)
     # The rows pandas saw must be the records csv.reader saw (quoting rules, blank lines).
@@ -364,32 +430,45 @@ def _long_from_columns(columns: list[_Column], n_rows: int, start: int, cols: di
     if n_kept == 0:
         raise ReadProblem(ERR + "no_students", {})
 
-    def role(name: str, default: str | None) -> Any:
+    def role(name: str, default: str | None) -> pd.Categorical:
         if name in cols:
             return columns[cols[name]].values(rows)
-        return np.full(n_kept, default, dtype=object)
+        return _same(default, n_kept)
 
-    # Every array here is new and only the frame holds it: copy=False keeps pandas from copying each
-    # one and from stacking the six object columns into one block (a second copy of them all).
-    def column(values: Any, dtype: str | type) -> pd.Series:
+    # Text columns are categoricals built from the parser's codes (a big file has few distinct
+    # cells); the analysis uses their codes as they are. Every array here is new and only the frame
+    # holds it: copy=False keeps pandas from copying each one.
+    def column(values: Any, dtype: str | None = None) -> pd.Series:
         return pd.Series(values, dtype=dtype, copy=False)
 
+    status_labels, status_names = pd.factorize(statuses, use_na_sentinel=True)
     results = pd.DataFrame({
-        "student": column(student_col.values(rows), object),
-        "teacher": column(role("teacher", teacher), object),
-        "section": column(role("section", None), object),
-        "item": column(item_col.values(rows), object),
-        "standard": column(role("standard", None), object),
+        "student": column(student_col.values(rows)),
+        "teacher": column(role("teacher", teacher)),
+        "section": column(role("section", None)),
+        "item": column(item_col.values(rows)),
+        "standard": column(role("standard", None)),
         "score": column(row_scores, "float64"),
         "max_points": column(row_max, "float64"),
-        "status": column(statuses[score_codes], object),
+        "status": column(pd.Categorical.from_codes(status_labels.astype(np.int8)[score_codes],
+                                                   categories=pd.Index(status_names, dtype=object),
+                                                   validate=False)),
     }, columns=RESULT_COLUMNS, copy=False)
     # The answer columns as `_frame` adds them: only when some row has a chosen answer or a key.
     answers, keys = role("answer", None), role("key", None)
-    if not (pd.isna(answers).all() and pd.isna(keys).all()):
-        results["answer"] = column(answers, object)
-        results["key"] = column(keys, object)
+    if not (answers.isna().all() and keys.isna().all()):
+        results["answer"] = column(answers)
+        results["key"] = column(keys)
     return ResultTable("long", results, warnings, [])
+
+
+def _same(value: str | None, count: int) -> pd.Categorical:
+    """`count` rows of one value (or all missing) as a categorical."""
+    import numpy as np
+
+    categories = pd.Index([] if value is None else [value], dtype=object)
+    return pd.Categorical.from_codes(np.full(count, -1 if value is None else 0, dtype=np.int8),
+                                     categories=categories, validate=False)
 
 
 def detect(grid: list[list[Cell]]) -> tuple[int, dict[str, int]] | None:
