@@ -13,9 +13,11 @@ fresh process (imports included):
 
 It prints wall time, the child's phase times and its peak memory (`resource.getrusage` `ru_maxrss`
 of the child itself, at its end), and the targets: cli on 1,000,000 rows within 1.5x of the plain
-script's time and under 1 GiB peak. Measures only: exit status 0 whatever the figures.
+script's time or less (issue #14) and under 1 GiB peak, and 100,000 rows in under 0.5 s. Each figure is
+the median of `--repeat` runs (5 by default), the three kinds of run taking turns so that a busy spell
+of the machine falls on all of them. Measures only: exit status 0 whatever the figures.
 
-    python -m bench.assessment_analysis [--sizes 1000,100000,1000000] [--repeat 1] [--no-xlsx] [--json]
+    python -m bench.assessment_analysis [--sizes 1000,100000,1000000] [--repeat 5] [--no-xlsx] [--json]
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-TARGET_RATIO = 1.5
+TARGET_RATIO = 1.0
+TARGET_100K_SECONDS = 0.5
 TARGET_MIB = 1024
 TARGET_ROWS = 1_000_000
 TEACHERS = ("Ms. Aydın", "Mr. Brown", "Dr. Chen", "Ms. Demir", "Mr. Evans", "Ms. Flores", "Mr. Gül", "Ms. Hill")
@@ -195,15 +198,19 @@ def run_child(code: str, file: Path) -> dict[str, Any]:
     return {"seconds": seconds, **phases}
 
 
-def best_of(code: str, file: Path, repeat: int) -> dict[str, Any]:
-    runs = [run_child(code, file) for _ in range(repeat)]
-    return min(runs, key=lambda r: r["seconds"])
+def medians(codes: dict[str, str], file: Path, repeat: int) -> dict[str, dict[str, Any]]:
+    """Per kind, the run with the median wall time of `repeat` runs; the kinds take turns."""
+    runs: dict[str, list[dict[str, Any]]] = {kind: [] for kind in codes}
+    for _ in range(repeat):
+        for kind, code in codes.items():
+            runs[kind].append(run_child(code, file))
+    return {kind: sorted(found, key=lambda r: r["seconds"])[(len(found) - 1) // 2] for kind, found in runs.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.assessment_analysis")
     parser.add_argument("--sizes", default="1000,100000,1000000")
-    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-xlsx", action="store_true")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
@@ -226,10 +233,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"generated {path.name} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
             files.append(("wide XLSX 5,000 students x 20 items", path))
         for label, path in files:
-            for kind, code in (("analyze", ANALYZE), ("cli", CLI), ("plain", PLAIN)):
-                print(f"running {kind} on {label}", file=sys.stderr)
-                results.append({"file": label, "path": path.name, "kind": kind,
-                                **best_of(code, path, args.repeat)})
+            print(f"running analyze, cli and plain on {label}, {args.repeat} times each", file=sys.stderr)
+            found = medians({"analyze": ANALYZE, "cli": CLI, "plain": PLAIN}, path, args.repeat)
+            results += [{"file": label, "path": path.name, "kind": kind, **run} for kind, run in found.items()]
 
     verdict = _verdict(results)
     if args.json:
@@ -246,11 +252,17 @@ def _verdict(results: list[dict[str, Any]]) -> dict[str, Any]:
         return next((r for r in results if r["kind"] == kind and r["file"] == target_file and "error" not in r), None)
 
     cli, plain = pick("cli"), pick("plain")
+    small = next((r for r in results if r["kind"] == "cli" and r["file"] == "long CSV 100,000 rows"
+                  and "error" not in r), None)
+    verdict: dict[str, Any] = {"measured": bool(cli and plain)}
+    if small:
+        verdict.update(small_seconds=small["seconds"], small_ok=small["seconds"] < TARGET_100K_SECONDS)
     if not cli or not plain:
-        return {"measured": False}
+        return verdict
     ratio = cli["seconds"] / plain["seconds"]
-    return {"measured": True, "ratio": ratio, "ratio_ok": ratio <= TARGET_RATIO,
-            "peak_mib": cli["peak_mib"], "peak_ok": cli["peak_mib"] < TARGET_MIB}
+    verdict.update(ratio=ratio, ratio_ok=ratio <= TARGET_RATIO, peak_mib=cli["peak_mib"],
+                   peak_ok=cli["peak_mib"] < TARGET_MIB)
+    return verdict
 
 
 def _print_table(results: list[dict[str, Any]], verdict: dict[str, Any]) -> None:
@@ -265,11 +277,14 @@ def _print_table(results: list[dict[str, Any]], verdict: dict[str, Any]) -> None
         print(f"{r['file']:<38} {r['kind']:<8} {r['seconds']:>7.2f} {r['import']:>7.2f} {r['read']:>7.2f} "
               f"{r['analyse']:>8.3f} {r['json']:>6.2f} {r['peak_mib']:>9.0f}")
     print()
+    if "small_seconds" in verdict:
+        print(f"target: `plc-bot analyze FILE --json` on 100,000 rows under {TARGET_100K_SECONDS} s: "
+              f"{verdict['small_seconds']:.2f} s {'OK' if verdict['small_ok'] else 'FAIL'}")
     if not verdict["measured"]:
         print(f"targets: not measured (needs both runs on {TARGET_ROWS:,} rows)")
         return
-    print(f"target: `plc-bot analyze FILE --json` (run: cli) on {TARGET_ROWS:,} rows within {TARGET_RATIO}x of "
-          "plain pandas: "
+    print(f"target: `plc-bot analyze FILE --json` (run: cli) on {TARGET_ROWS:,} rows at most {TARGET_RATIO}x "
+          "the plain pandas script's time: "
           f"{verdict['ratio']:.2f}x {'OK' if verdict['ratio_ok'] else 'FAIL'}")
     print(f"target: its peak memory under {TARGET_MIB} MiB: {verdict['peak_mib']:.0f} MiB "
           f"{'OK' if verdict['peak_ok'] else 'FAIL'}")

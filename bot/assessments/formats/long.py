@@ -10,8 +10,6 @@ import codecs
 import contextlib
 import csv
 import io
-import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -193,32 +191,13 @@ def _text_head(body: bytes) -> tuple[str, list[list[Cell]]] | None:
         size *= 2
 
 
-# A text of at least this many bytes without any quote is parsed in pieces, one per thread: pandas'
-# C tokenizer lets go of the GIL, so on two cores two pieces take about two thirds of the time.
-_SPLIT_BYTES = 8 << 20
-_MAX_PIECES = 4
-
-
 def _parse_columns(body: bytes, sep: str, width: int) -> list[_Column]:
     """Every column of the UTF-8 text `body` (`width` columns, no header) as a `_Column`.
 
-    Cut only at line ends and only when no cell is quoted (a quoted cell may hold a line break), so
-    each piece holds whole records and the pieces' rows are the whole text's rows, in order.
+    (Parsing pieces of a big file on two threads was tried: the parse took a third less, but joining
+    the pieces' categories cost as much again; see `python -m bench.assessment_analysis`.)
     """
-    pieces = min(_MAX_PIECES, os.cpu_count() or 1, len(body) // _SPLIT_BYTES + 1)
-    if pieces < 2 or b'"' in body:
-        return [_Column.of(column) for column in _parse_piece(body, sep, width)]
-    cuts = [0]
-    for index in range(1, pieces):
-        end = body.find(b"\n", max(cuts[-1], len(body) * index // pieces))
-        if end < 0:
-            break
-        cuts.append(end + 1)
-    cuts.append(len(body))
-    views = [memoryview(body)[start:end] for start, end in zip(cuts, cuts[1:], strict=False) if end > start]
-    with ThreadPoolExecutor(max_workers=len(views)) as pool:
-        parsed = list(pool.map(lambda view: _parse_piece(view, sep, width), views))
-    return [_Column.joined([piece[c] for piece in parsed]) for c in range(width)]
+    return [_Column.of(column) for column in _parse_piece(body, sep, width)]
 
 
 def _parse_piece(text: bytes | memoryview, sep: str, width: int) -> list[pd.Series]:
@@ -252,26 +231,6 @@ class _Column:
         # `text` of a str, without a call per distinct cell (a big file has tens of thousands).
         texts = [c.replace("\u00a0", " ").strip() for c in cells]
         return cls(np.asarray(categorical.codes), cells, np.array(texts, dtype=object))
-
-    @classmethod
-    def joined(cls, pieces: list[pd.Series]) -> _Column:
-        """One column of the pieces' rows, in order: each piece's cells renumbered into one list."""
-        import numpy as np
-
-        if len(pieces) == 1:
-            return cls.of(pieces[0])
-        numbers: dict[str, int] = {}
-        codes = []
-        for piece in pieces:
-            part = cls.of(piece)
-            # This piece's cell codes in the joined list; its last entry (code -1) stays the empty cell.
-            renumber = np.array([numbers.setdefault(cell, len(numbers)) for cell in part.cells[:-1]] + [-1],
-                                dtype=np.int32)
-            codes.append(renumber[part.codes])
-        cells = list(numbers)
-        cells.append("")
-        texts = np.array([c.replace("\u00a0", " ").strip() for c in cells], dtype=object)
-        return cls(np.concatenate(codes), cells, texts)
 
     def filled(self, rows: Any = slice(None)) -> Any:
         """Whether the cells of `rows` hold something (a new array)."""
