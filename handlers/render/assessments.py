@@ -125,7 +125,9 @@ def channel_summary(catalog: Catalog, name: str, taken_on: date | None, teacher:
         lines += map_lines(catalog, mapped)
     lines += _misconception_lines(catalog, analysis)
     lines += ["", t("upload.summary.teachers")]
-    lines += [t("upload.summary.teacher", teacher=row["teacher"], students=int(row["students"]),
+    # A file with sections (a ZipGrade export's class periods) has one row per teacher and section.
+    lines += [t("upload.summary.teacher_section" if row.get("section") else "upload.summary.teacher",
+                teacher=row["teacher"], section=escaped(str(row.get("section") or "")), students=int(row["students"]),
                 mean=percent(catalog, row["mean"]))
               for row in analysis.teachers.to_dict("records")] or [t("upload.summary.none")]
     if progress:

@@ -432,7 +432,19 @@ def test_upload_example_shows_aggregates_in_the_channel_and_names_only_privately
     assert "*Intervention* (below 70%): Ayşe Yılmaz" in private
     assert "direct message to @you" in text  # the facilitator's list
     jobs = text[text.index("The bot's latest jobs"):]
-    assert jobs.count("upload                 done      tries: 1  for @you") == 2
+    assert jobs.count("upload                 done      tries: 1  for @you") == 3
+
+    # The ZipGrade export: its questions mapped to standards by the form's field, the misconceptions
+    # counted from the answers chosen (examples/zipgrade-fractions.csv, worked by hand: Q5's key is B;
+    # Walter and Jean's second paper chose A, Jean's first left it blank, Denise chose C).
+    zipgrade = text[text.index("*Unit 4 test*: results updated by @you"):]
+    zipgrade = zipgrade[:zipgrade.index("PLC Bot · posted a file")]
+    assert "• 4.NF.1: 66.7% (3 below)\n  • 4.NF.2: 50.0% (3 below)" in zipgrade
+    assert "Standards from the map for the items Q1, Q2, Q3, Q4, Q5." in zipgrade
+    assert ("• Q5 (4.NF.2): 0.0%; 2 of 4 who missed it chose A (key: B); 1 left it blank\n"
+            "  • Q1 (4.NF.1): 50.0%; 2 of 2 who missed it chose A (key: D)") in zipgrade
+    assert "• @you, 2nd Period: 2 students, mean 66.7%\n  • @you, 6th Period: 1 students, mean 33.3%" in zipgrade
+    assert not any(name in zipgrade for name in ("Walter", "Denise", "Jean", "Lee", "Simmons", "Cook"))
 
 
 class _AnsweringInput(io.TextIOBase):
