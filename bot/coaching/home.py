@@ -1,7 +1,9 @@
 """What a coach's App Home shows above their own: one row per team they support (products and progress).
 
 Plain Python (no Slack). The rows are TeamReports' (counts, shares and dates only); a Home holds at most
-MAX_TEAMS of them (Slack allows 100 blocks in a Home view), the rest are counted.
+MAX_TEAMS of them (Slack allows 100 blocks in a Home view), the rest are counted. The teams that may need
+support come first, so a coach of many teams sees them whatever their number; otherwise the coach's
+order of teams is kept.
 """
 
 from __future__ import annotations
@@ -30,9 +32,8 @@ def coach_home(coaches: CoachService, reports: TeamReports, workspace_id: str, u
     if coach is None:
         return None
     now = now or datetime.now(UTC)
-    team_ids = coaches.team_ids(coach)
-    shown = team_ids[:MAX_TEAMS]
-    return CoachHome(coach, reports.rows(shown, now), len(team_ids) - len(shown), now)
+    rows = sorted(reports.rows(coaches.team_ids(coach), now), key=lambda row: not row.needs_support)
+    return CoachHome(coach, rows[:MAX_TEAMS], max(0, len(rows) - MAX_TEAMS), now)
 
 
 def supports(coaches: CoachService, workspace_id: str, user_id: str, team_id: int) -> CoachView | None:

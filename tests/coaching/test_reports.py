@@ -10,7 +10,9 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from bot.assessments.service import AssessmentService
+from bot.coaching.home import coach_home
 from bot.coaching.report import Talk, TeamReports
+from bot.coaching.service import CoachService
 from bot.meetings.schedules import ScheduleService
 from bot.teams import TeamService
 from storage import migrate
@@ -72,6 +74,18 @@ def test_a_quiet_team_may_need_support_for_every_reason(db: Database, term: Term
 def test_rows_keep_the_order_asked_and_leave_out_teams_that_are_gone(db: Database, term: Term) -> None:
     rows = reports(db).rows([term.b, 999, term.a], NOW)
     assert [row.team_id for row in rows] == [term.b, term.a]
+
+
+def test_a_coach_s_home_shows_the_teams_that_may_need_support_first(db: Database, term: Term,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    coaches = CoachService(db)
+    coaches.add("T1", "UCOACH1", [term.a, term.b], "UADMIN", "America/New_York", "en-US")
+    home = coach_home(coaches, reports(db), "T1", "UCOACH1", NOW)
+    assert home is not None and [row.team_id for row in home.rows] == [term.b, term.a] and home.more_teams == 0
+    monkeypatch.setattr("bot.coaching.home.MAX_TEAMS", 1)  # a coach of more teams than a Home holds
+    home = coach_home(coaches, reports(db), "T1", "UCOACH1", NOW)
+    assert home is not None and [row.team_id for row in home.rows] == [term.b] and home.more_teams == 1
+    assert coach_home(coaches, reports(db), "T1", "USOMEONE", NOW) is None
 
 
 def test_the_window_moves_with_now(db: Database, term: Term) -> None:

@@ -142,7 +142,7 @@ def test_a_coach_sees_each_team_s_products_and_progress_and_never_people(running
     assert home["blocks"][1]["elements"][0]["text"].startswith(
         "Each team's products and progress over the last 8 weeks (Oct 14, 2026 – Dec 9, 2026)")
     rows = coach_sections(home)
-    assert list(rows) == [f"coach_team_{term.a}", f"coach_team_{term.b}"]
+    assert list(rows) == [f"coach_team_{term.b}", f"coach_team_{term.a}"]  # who may need support first
     assert rows[f"coach_team_{term.a}"]["text"]["text"] == ROW_A
     assert rows[f"coach_team_{term.b}"]["text"]["text"] == ROW_B
     for team_id, row in ((term.a, rows[f"coach_team_{term.a}"]), (term.b, rows[f"coach_team_{term.b}"])):
@@ -248,7 +248,7 @@ def test_a_turkish_coach_who_is_also_a_member_gets_turkish_texts_above_their_own
     assert blocks[1]["elements"][0]["text"].startswith(
         "Her ekibin son 8 haftadaki (14 Eki 2026 – 9 Ara 2026) ürünleri ve ilerlemesi")
     rows = coach_sections(home)
-    assert list(rows) == [f"coach_team_{term.a}", f"coach_team_{term.b}"]
+    assert list(rows) == [f"coach_team_{term.b}", f"coach_team_{term.a}"]  # who may need support first
     assert rows[f"coach_team_{term.a}"]["text"]["text"] == "\n".join([
         "*Grade 4 Math* · <#C0PLC0001>",
         "Toplantılar: 7 toplantıdan 5 tanesi yapıldı",
