@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_decimal_symbol
 from sqlalchemy import select
 
 from bot.assessments.goals import GoalPoint
@@ -151,8 +151,14 @@ def raw_figures(term: TeamTerm, texts: Catalog) -> dict[str, object]:
     }
 
 
+def csv_delimiter(texts: Catalog) -> str:
+    """`;` where the language writes decimals with a comma (Turkish): what spreadsheets there expect."""
+    return ";" if get_decimal_symbol(texts.locale) == "," else ","
+
+
 def csv_value(texts: Catalog, column: str, value: object) -> str:
-    """A cell a spreadsheet reads: numbers with a point and one decimal at most, ISO dates, yes/no in words."""
+    """A cell a spreadsheet reads: numbers with one decimal at most (the language's decimal mark), ISO
+    dates, yes/no in words."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -162,7 +168,7 @@ def csv_value(texts: Catalog, column: str, value: object) -> str:
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
     if isinstance(value, float) or column in PERCENTS or column == "mean_change":
-        return str(one_decimal(float(value)))  # type: ignore[arg-type]
+        return str(one_decimal(float(value))).replace(".", get_decimal_symbol(texts.locale))  # type: ignore[arg-type]
     if isinstance(value, str) and value.startswith(FORMULA):  # a team's name is not a spreadsheet formula
         return "'" + value
     return str(value)
@@ -203,7 +209,7 @@ def export_terms(terms: Sequence[TeamTerm], texts: Catalog, fmt: str, now: datet
         raise ValueError(fmt)
     if fmt == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = csv.writer(buffer, delimiter=csv_delimiter(texts))
         writer.writerow([texts.t(f"coach_export.columns.{c}") for c in COLUMNS])
         for term in terms:
             figures = raw_figures(term, texts)

@@ -50,9 +50,9 @@ def terms(db: Database) -> list[TeamTerm]:
     return CoachExport(db, teams, assessments).terms(rows, NAMES)
 
 
-def read_csv(content: bytes) -> list[dict[str, str]]:
+def read_csv(content: bytes, delimiter: str = ",") -> list[dict[str, str]]:
     assert content.startswith(b"\xef\xbb\xbf")  # the byte-order mark spreadsheets want
-    return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+    return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig")), delimiter=delimiter))
 
 
 def test_the_csv_has_one_row_per_team_with_the_hand_computed_figures(terms: list[TeamTerm]) -> None:
@@ -65,11 +65,14 @@ def test_the_csv_has_one_row_per_team_with_the_hand_computed_figures(terms: list
 
 
 def test_the_turkish_csv_speaks_turkish(terms: list[TeamTerm]) -> None:
-    rows = read_csv(export_terms(terms, catalog("tr"), "csv", EXPORT_AT).content)
+    # As Turkish spreadsheets expect: `;` between cells and a decimal comma.
+    content = export_terms(terms, catalog("tr"), "csv", EXPORT_AT).content
+    assert content.decode("utf-8-sig").splitlines()[0].startswith("Ekip;Kanal;")
+    rows = read_csv(content, delimiter=";")
     assert rows[0]["Ekip"] == "Grade 4 Math PLC" and rows[0]["Yapılan toplantılar"] == "5"
     assert rows[0]["Normlar belirlendi"] == "evet" and rows[1]["Desteğe ihtiyacı olabilir"] == "evet"
     assert rows[1]["Neden"].startswith("21 gündür toplantı yapılmadı; 6 haftadır değerlendirme yapılmadı")
-    assert float(rows[0]["Hedefteki ilerleme (% yeterli)"]) == 71.4
+    assert rows[0]["Hedefteki ilerleme (% yeterli)"] == "71,4"
 
 
 def test_the_pdf_has_one_page_per_team_and_no_student(terms: list[TeamTerm]) -> None:
@@ -109,3 +112,4 @@ def test_a_team_name_never_becomes_a_spreadsheet_formula() -> None:
     assert csv_value(texts, "team", "+Grade 4") == "'+Grade 4"
     assert csv_value(texts, "mean_change", -7.5) == "-7.5"  # numbers stay numbers
     assert csv_value(texts, "team", "Grade 4 Math PLC") == "Grade 4 Math PLC"
+    assert csv_value(catalog("tr"), "mean_change", -7.5) == "-7,5"  # the Turkish decimal comma

@@ -106,8 +106,9 @@ def test_a_turkish_coach_gets_turkish_headers(running_app: RunningApp) -> None:
     seed(app, coach_locale="tr-TR")
     reply, file = export(app, "csv")
     assert reply["text"].startswith("Ekiplerinizin (2) son 8 haftasını hazırlıyorum")
-    rows = list(csv.DictReader(io.StringIO(file["content"].decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(file["content"].decode("utf-8-sig")), delimiter=";"))  # Turkish Excel's
     assert [row["Ekip"] for row in rows] == ["Grade 4 Math PLC", "Grade 5 Math PLC"]
+    assert rows[0]["Hedefteki ilerleme (% yeterli)"] == "71,4"
     assert [row["Yapılan toplantılar"] for row in rows] == ["5", "1"]
     assert [row["Geciken taahhütler"] for row in rows] == ["1", "2"]
     assert rows[1]["Desteğe ihtiyacı olabilir"] == "evet" and rows[0]["Normlar belirlendi"] == "evet"
