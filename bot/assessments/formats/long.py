@@ -246,15 +246,14 @@ class _Column:
         """
         import numpy as np
 
-        labels, categories = pd.factorize(np.array([t or None for t in self.texts], dtype=object),
-                                          use_na_sentinel=True)
-        codes = labels.astype(np.int32)[self.codes[rows]]
-        used = np.zeros(len(categories) + 1, dtype=bool)  # the last entry: code -1 (missing)
-        used[codes] = True
-        if not used[:-1].all():  # only the categories some row has (a header's label is none)
-            renumber = np.cumsum(used, dtype=np.int32) - 1
-            renumber[-1] = -1
-            codes, categories = renumber[codes], categories[used[:-1]]
+        cell_codes = self.codes[rows]
+        # Only the cells some row has (a header's label is none of them), each once as it reads.
+        seen = np.zeros(len(self.cells), dtype=bool)
+        seen[cell_codes] = True  # code -1 marks the last entry, the empty cell, which is missing anyway
+        labels, categories = pd.factorize(np.array([t if used and t else None
+                                                    for t, used in zip(self.texts, seen, strict=True)],
+                                                   dtype=object), use_na_sentinel=True)
+        codes = labels.astype(np.int32)[cell_codes]  # code -1 takes the last label: -1 (missing)
         return pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object), validate=False)
 
 
