@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import tomllib
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from importlib import resources
 from typing import Any
 
 from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
 
 from bot.settings import SUPPORTED_LANGUAGES
 
@@ -60,6 +62,13 @@ class Catalog:
 
     def has(self, key: str) -> bool:
         return key in self._entries
+
+    def signed(self, value: float, decimals: int = 0) -> str:
+        """A change as people write it in this language: "+23", "−7,5", "±0" (rounded half up, not to even)."""
+        rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+        sign = "+" if rounded > 0 else "−" if rounded < 0 else "±"
+        pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
+        return sign + format_decimal(abs(rounded), format=pattern, locale=self.locale)
 
     def date(self, value: date, format: str = "medium") -> str:
         return format_date(value, format=format, locale=self.locale)

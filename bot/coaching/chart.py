@@ -16,6 +16,7 @@ from babel.numbers import format_decimal
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from bot.assessments.analysis import round_1
 from bot.assessments.goals import Goal, GoalPoint
 from bot.i18n import Catalog
 
@@ -37,7 +38,7 @@ def _plain(text: str) -> str:
 
 
 def _number(catalog: Catalog, value: float) -> str:
-    return format_decimal(round(value, 1), format="#,##0.#", locale=catalog.locale)
+    return format_decimal(round_1(value), format="#,##0.#", locale=catalog.locale)
 
 
 def team_chart(catalog: Catalog, team_name: str, goal: Goal | None, points: Sequence[GoalPoint],

@@ -193,10 +193,8 @@ def shown_value(texts: Catalog, column: str, value: object) -> str:
 
 
 def points(texts: Catalog, value: float) -> str:
-    rounded = one_decimal(value)
-    sign = "+" if rounded > 0 else "−" if rounded < 0 else "±"
-    return texts.t("coach_export.points", value=sign + format_decimal(abs(rounded), format="#,##0.#",
-                                                                       locale=texts.locale))
+    """A change in points with one decimal at most: "+15.8 points"."""
+    return texts.t("coach_export.points", value=texts.signed(value, decimals=1))
 
 
 def export_filename(fmt: str, now: datetime) -> str:

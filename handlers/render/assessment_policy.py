@@ -23,6 +23,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.assessments.analysis import round_1
 from bot.assessments.goals import Goal, GoalPoint
 from bot.assessments.policy import RETENTION_CHOICES, AssessmentPolicy, school_year_end_after
 from bot.assessments.service import StandardGrowth
@@ -43,7 +44,7 @@ def number(catalog: Catalog, value: float) -> str:
 
 
 def percent(catalog: Catalog, value: float) -> str:
-    return catalog.t("assessments.percent", value=number(catalog, round(value, 1)))
+    return catalog.t("assessments.percent", value=number(catalog, round_1(value)))
 
 
 def _metadata(channel_id: str) -> str:
@@ -174,7 +175,7 @@ def goal_status(catalog: Catalog, goal: Goal, latest: GoalPoint | None, today: d
         return t("goal.status.no_data")
     if latest.percent >= goal.target_percent - 1e-9:
         return t("goal.status.reached", percent=percent(catalog, latest.percent))
-    to_go = number(catalog, round(goal.target_percent - latest.percent, 1))
+    to_go = number(catalog, round_1(goal.target_percent - latest.percent))
     if today > goal.due_on:
         return t("goal.status.missed", percent=percent(catalog, latest.percent), to_go=to_go)
     return t("goal.status.to_go", percent=percent(catalog, latest.percent), to_go=to_go,
@@ -212,7 +213,7 @@ def growth_lines(catalog: Catalog, growth: list[StandardGrowth]) -> list[str]:
         return []
     lines = [catalog.t("growth.title")]
     for change in growth:
-        points = number(catalog, round(abs(change.change), 1))
+        points = number(catalog, round_1(abs(change.change)))
         key = "growth.up" if change.change > 0.05 else "growth.down" if change.change < -0.05 else "growth.same"
         lines.append(catalog.t(key, standard=change.standard, before=points_percent(catalog, change.before),
                                now=points_percent(catalog, change.now), points=points, since=change.since))

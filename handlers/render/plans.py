@@ -10,7 +10,6 @@ import json
 from datetime import date
 from typing import Any
 
-from babel.numbers import format_decimal
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -49,10 +48,7 @@ def block_id(index: int, field: str) -> str:
 
 def points(catalog: Catalog, value: float) -> str:
     """A change in points, signed and whole: "+23 points"."""
-    rounded = round(value)
-    shown = format_decimal(abs(rounded), format="#,##0", locale=catalog.locale)
-    sign = "+" if rounded > 0 else "−" if rounded < 0 else "±"
-    return catalog.t("plans.points", value=f"{sign}{shown}")
+    return catalog.t("plans.points", value=catalog.signed(value))
 
 
 def line_value(value: float) -> str:

@@ -54,7 +54,7 @@ ENGLISH = Texts(
         "• 4.NF.1, small-group reteach with number lines, 2 students: 2 now at or above 70 %, +25 points; "
         "the rest of the team's students ±0 points (1 not in Unit 4 quiz)",
         "• 4.NF.2, fraction strips in pairs, 2 students: 1 now at or above 70 %, +30 points; "
-        "the rest of the team's students −2 points (1 not in Unit 4 quiz)",
+        "the rest of the team's students −3 points (1 not in Unit 4 quiz)",
     ),
     james_result=("Measured on Unit 4 quiz against Unit 3 quiz: 2 students, mean 50.0% → 75.0% (+25 points); "
                   "2 now at or above 70 %; the rest of the team's students ±0 points.",
@@ -65,7 +65,7 @@ ENGLISH = Texts(
             "70 %; rest of the team ±0 points"),
     worked=("*What worked in this school* for *4.NF.2* (1)",
             "• *4.NF.2* · fraction strips in pairs (Peer tutoring): 2 students, +30 points; 1 reached 70 %; rest of "
-            "their team −2 points. Grade 4 Math PLC (<#C0PLC0001>), Tue, Dec 8"),
+            "their team −3 points. Grade 4 Math PLC (<#C0PLC0001>), Tue, Dec 8"),
     agenda_item="Did our plan work?",
 )
 TURKISH = Texts(
@@ -85,7 +85,7 @@ TURKISH = Texts(
     agenda=("*Planımız işe yaradı mı?* (2)",),
     worked=("*Bu okulda işe yarayanlar*: *4.NF.2* (1)",
             "• *4.NF.2* · fraction strips in pairs (Akran öğretimi): 2 öğrenci, +30 puan; 1 tanesi %70 düzeyine "
-            "ulaştı; ekiplerinin geri kalanı −2 puan. Grade 4 Math PLC (<#C0PLC0001>), 8 Ara Sal"),
+            "ulaştı; ekiplerinin geri kalanı −3 puan. Grade 4 Math PLC (<#C0PLC0001>), 8 Ara Sal"),
     agenda_item="Planımız işe yaradı mı?",
 )
 

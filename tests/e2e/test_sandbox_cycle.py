@@ -60,7 +60,7 @@ def test_cycle_example_plans_measures_reviews_and_shares_what_worked() -> None:
     assert ("• 4.NF.1, small-group reteach with number lines, 2 students: 2 now at or above 70 %, +25 points; the "
             "rest of the team's students ±0 points (1 not in Unit 4 quiz)") in text
     assert ("• 4.NF.2, fraction strips in pairs, 2 students: 1 now at or above 70 %, +30 points; the rest of the "
-            "team's students −2 points (1 not in Unit 4 quiz)") in text
+            "team's students −3 points (1 not in Unit 4 quiz)") in text
     result = next(body for body in ayse if "Your group's result" in body)
     assert "mean 50.0% → 75.0% (+25 points)" in result
     assert "• Ada: 40.0% → 70.0%\n  • Ben: 60.0% → 80.0%\n  Not in Unit 4 quiz (not counted): Efe" in result

@@ -86,3 +86,13 @@ def test_modal_texts_fit_slack_limits(language: str) -> None:
             assert len(texts.t(key)) <= 2000
     for band in texts.list("setup.grade_bands"):
         assert len(band) <= 75
+
+
+@pytest.mark.parametrize(("language", "value", "decimals", "expected"), [
+    ("en", 2.5, 0, "+3"), ("en", -2.5, 0, "−3"), ("en", 0.4, 0, "±0"), ("en", -0.4, 0, "±0"),
+    ("en", 1234.5, 0, "+1,235"), ("en", 15.83, 1, "+15.8"), ("tr", -7.25, 1, "−7,3"), ("tr", 18.75, 1, "+18,8"),
+    ("tr", 0.0, 1, "±0"),
+])
+def test_a_signed_change_is_rounded_half_up_in_the_language(language: str, value: float, decimals: int,
+                                                              expected: str) -> None:
+    assert catalog(language).signed(value, decimals) == expected

@@ -64,8 +64,8 @@ def test_shares_and_changes_are_formatted_for_the_language() -> None:
         "Meetings: 3 of 8 held",
         "Talk: Learn 33.3% · Know 0% · Respond 0% · Extend 0% · drift 33.3%",
         "Norms: set · SMART goal: none · Assessments reviewed: 1",
-        "Plan groups: 2 planned, 1 measured (+12 points) · Commitments: 1 done, 3 open, 2 overdue",
-    ]  # whole points, as in the plans' own messages (12.5 rounds to even)
+        "Plan groups: 2 planned, 1 measured (+13 points) · Commitments: 1 done, 3 open, 2 overdue",
+    ]  # whole points, as in the plans' own messages (12.5 rounds half up, as people round)
 
 
 def test_a_team_name_is_shown_as_written_never_as_a_mention() -> None:

@@ -44,7 +44,8 @@ def test_the_plan_button_shows_while_respond_or_extend_is_under_way() -> None:
 
 def test_point_changes_are_signed_whole_and_localised() -> None:
     en, tr = catalog("en"), catalog("tr")
-    assert [points(en, v) for v in (23.4, -2.5, 0.2, -7.5)] == ["+23 points", "−2 points", "±0 points", "−8 points"]
+    # Rounded half up, as people round: −2.5 is −3.
+    assert [points(en, v) for v in (23.4, -2.5, 0.2, -7.5)] == ["+23 points", "−3 points", "±0 points", "−8 points"]
     assert points(tr, 1234.0) == "+1.234 puan"
     assert elsewhere_text(en, Elsewhere(3, (18.0, 11.0)), []) == \
         "Other teams in the school: 3 tried it, 2 measured it: +18 points, +11 points"
