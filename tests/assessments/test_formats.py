@@ -186,3 +186,38 @@ def test_google_forms_with_a_student_number_question(tmp_path: Path) -> None:
     table = read_results(path)
     assert table.format == "google_forms"
     assert percents(table) == ({"Ayşe Yılmaz": 80.0, "Mehmet Öz": 50.0}, {"Score": 65.0})
+
+
+def test_a_turkish_school_list_with_merged_titles_a_sube_column_and_a_class_average_row(tmp_path: Path) -> None:
+    """The shape the issue describes for Turkish school lists (S.No, Okul No, Adı Soyadı, Şube), as teachers keep
+    them: two merged title rows, a Tam Puan row, a blank cell and a class average at the bottom.
+
+    By hand: Ayşe 25+20+15+10 = 70/100 = 70 %; Mehmet 95/100 = 95 %; Elif left S2 blank (missing, not
+    zero): 10+5+0 = 15/75 = 20 %. S1 (25+25+10)/75 = 80 %, S2 45/50 = 90 %, S3 45/75 = 60 %, S4 30/75 = 40 %.
+    """
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    rows: list[list[object]] = [
+        ["T.C. Örnek Ortaokulu"], ["2026-2027 7/A Matematik 1. Yazılı Sonuçları"],
+        ["S.No", "Okul No", "Adı Soyadı", "Şube", "S1", "S2", "S3", "S4", "Toplam"],
+        [None, None, "Tam Puan", None, 25, 25, 25, 25, 100],
+        [1, 1021, "Ayşe Yılmaz", "7/A", 25, 20, 15, 10, 70],
+        [2, 1022, "Mehmet Kaya", "7/A", 25, 25, 25, 20, 95],
+        [3, 1035, "Elif Şahin", "7/A", 10, None, 5, 0, 15],
+        [None, None, "Sınıf Ortalaması", None, 20, 22.5, 15, 10, 60],
+    ]
+    for row in rows:
+        sheet.append(row)
+    sheet.merge_cells("A1:I1")
+    sheet.merge_cells("A2:I2")
+    path = tmp_path / "7A_matematik_1_yazili.xlsx"
+    workbook.save(path)
+    table = read_results(path)
+    assert table.format == "teacher_sheet"
+    assert sorted(set(table.results["item"])) == ["S1", "S2", "S3", "S4"]
+    assert set(table.results["section"]) == {"7/A"}
+    assert percents(table) == ({"Ayşe Yılmaz": 70.0, "Mehmet Kaya": 95.0, "Elif Şahin": 20.0},
+                               {"S1": 80.0, "S2": 90.0, "S3": 60.0, "S4": 40.0})
