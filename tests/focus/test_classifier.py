@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.focus import SENSITIVITIES, FocusClassifier, Verdict
-from bot.focus.classifier import MODEL_FILE, load_cues, load_model, read_data
+from bot.focus.classifier import MODEL_FILE, SENSITIVITIES, FocusClassifier, Verdict, load_cues, load_model, read_data
 from bot.focus.training import data_digest, labelled_path, load_labelled
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -150,13 +150,16 @@ def _char_boundary(data: bytes, size: int) -> int:
     return size
 
 
-def _utf8_text(data: bytes) -> bytes | None:
+def _utf8_text(data: bytes, *, whole: bool = False) -> bytes | None:
     """The text `_decode` makes of `data`, as UTF-8 bytes; None when it holds a NUL. Raises as `_decode`.
 
     A UTF-8 file is checked but not decoded: `_decode` only sees its start (its checks read the
     first 4,096 bytes and 8,192 characters), and its bytes (without the BOM) are already the text.
+    Unless `whole`, only the start is checked to be UTF-8 here: pandas' parser checks the rest as it
+    reads (`_read_long_fast` then comes back with `whole`).
     """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or not _is_utf8(data):
+    checked = data if whole else data[:_char_boundary(data, _HEAD_BYTES)]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or not _is_utf8(checked):
         content = _decode(data)
         return None if "\x00" in content else content.encode("utf-8")
     _decode(data[:_char_boundary(data, _HEAD_BYTES)])
@@ -257,12 +260,13 @@ class _Column:
         return pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object), validate=False)
 
 
-def _read_long_fast(data: bytes, filename: str | None, teacher: str | None = None) -> ResultTable | None:
+def _read_long_fast(data: bytes, filename: str | None, teacher: str | None = None, *,
+                    whole: bool = False) -> ResultTable | None:
     import numpy as np
 
     if not _is_text_file(data, filename):
         return None
-    body = _utf8_text(data)
+    body = _utf8_text(data, whole=whole)
     if body is None:
         return None
     found = _text_head(body)
@@ -291,6 +295,11 @@ def _read_long_fast(data: bytes, filename: str | None, teacher: str | None = Non
     width = max(len(row) for row in head)
     try:
         columns = _parse_columns(body, sep, width)
+    except UnicodeDecodeError:
+        if whole:
+            return None
+        # Not UTF-8 after its start: decoded as a whole (Windows-1254...), as the other readers do.
+        return _read_long_fast(data, filename, teacher, whole=True)
     except Exception:
         return None
     del body
