@@ -9,6 +9,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
@@ -21,10 +22,23 @@ class MissingMessage(KeyError):
     """A key that the catalog of a language does not define."""
 
 
+# A text whose words follow a number is a table: `plural` names the placeholder that holds the number,
+# and the language's CLDR plural categories (`one`, `other`...) give the forms, e.g.
+#   teacher = { plural = "students", one = "{students} student", other = "{students} students" }
+# A language that needs no forms there (Turkish: "1 öğrenci", "2 öğrenci") writes one text.
+PLURAL_FORMS = {"zero", "one", "two", "few", "many", "other"}
+
+
+def is_plural(value: object) -> bool:
+    """Whether a catalog value is a table of plural forms (see PLURAL_FORMS)."""
+    return (isinstance(value, dict) and "plural" in value and "other" in value
+            and set(value) <= PLURAL_FORMS | {"plural"})
+
+
 def _flatten(prefix: str, table: dict[str, Any], into: dict[str, Any]) -> None:
     for key, value in table.items():
         full = f"{prefix}.{key}" if prefix else key
-        if isinstance(value, dict):
+        if isinstance(value, dict) and not is_plural(value):
             _flatten(full, value, into)
         else:
             into[full] = value
@@ -50,6 +64,9 @@ class Catalog:
     def t(self, key: str, **params: Any) -> str:
         """The text for `key` with `{name}` placeholders filled from params."""
         text = self.raw(key)
+        if is_plural(text):
+            count = params[text["plural"]]
+            text = text.get(Locale.parse(self.locale).plural_form(abs(count)), text["other"])
         if not isinstance(text, str):
             raise MissingMessage(f"{self.language}:{key} is not a text")
         return text.format(**params) if params else text

@@ -443,7 +443,7 @@ def test_upload_example_shows_aggregates_in_the_channel_and_names_only_privately
     assert "Standards from the map for the items Q1, Q2, Q3, Q4, Q5." in zipgrade
     assert ("• Q5 (4.NF.2): 0.0%; 2 of 4 who missed it chose A (key: B); 1 left it blank\n"
             "  • Q1 (4.NF.1): 50.0%; 2 of 2 who missed it chose A (key: D)") in zipgrade
-    assert "• @you, 2nd Period: 2 students, mean 66.7%\n  • @you, 6th Period: 1 students, mean 33.3%" in zipgrade
+    assert "• @you, 2nd Period: 2 students, mean 66.7%\n  • @you, 6th Period: 1 student, mean 33.3%" in zipgrade
     assert not any(name in zipgrade for name in ("Walter", "Denise", "Jean", "Lee", "Simmons", "Cook"))
 
 

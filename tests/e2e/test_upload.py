@@ -124,7 +124,7 @@ def test_upload_shares_aggregates_and_sends_names_only_privately(running_app: Ru
     posts = len(channel_posts(app))
     upload(app, FACILITATOR, results_csv([("Zeynep Kaya", "Q1", "4.NF.1", 2, 2)]))
     replaced = summary_after(app, posts)
-    assert "were replaced" in replaced and f"<@{FACILITATOR}>: 1 students" in replaced
+    assert "were replaced" in replaced and f"<@{FACILITATOR}>: 1 student," in replaced
     wait_for_dms(app, 3)
     assert result_rows(app) == 5
 

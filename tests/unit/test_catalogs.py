@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.i18n import catalog
+from bot.i18n import catalog, is_plural
 from handlers.commands.names import SUBCOMMANDS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -18,7 +18,17 @@ TEXT_KEYWORDS = {"text", "title", "label", "placeholder", "hint", "submit", "clo
 def placeholders(value: object) -> set[str]:
     if isinstance(value, list):
         return set().union(*(placeholders(v) for v in value)) if value else set()
+    if is_plural(value):
+        forms = [placeholders(v) for k, v in value.items() if k != "plural"]  # type: ignore[union-attr]
+        assert all(found == forms[0] for found in forms), value  # every form says the same things
+        assert value["plural"] in forms[0], value  # type: ignore[index]
+        return forms[0]
     return {name for _, name, _, _ in string.Formatter().parse(str(value)) if name}
+
+
+def kind(value: object) -> type:
+    """A text's kind; a table of plural forms is a text (one language may need forms, the other not)."""
+    return str if is_plural(value) else type(value)
 
 
 def test_same_keys_in_both_languages() -> None:
@@ -28,7 +38,7 @@ def test_same_keys_in_both_languages() -> None:
 @pytest.mark.parametrize("key", sorted(catalog("en").all_keys()))
 def test_same_placeholders_in_both_languages(key: str) -> None:
     assert placeholders(catalog("en").raw(key)) == placeholders(catalog("tr").raw(key))
-    assert type(catalog("en").raw(key)) is type(catalog("tr").raw(key))
+    assert kind(catalog("en").raw(key)) is kind(catalog("tr").raw(key))
 
 
 def literal_keys() -> set[str]:
@@ -96,3 +106,12 @@ def test_modal_texts_fit_slack_limits(language: str) -> None:
 def test_a_signed_change_is_rounded_half_up_in_the_language(language: str, value: float, decimals: int,
                                                               expected: str) -> None:
     assert catalog(language).signed(value, decimals) == expected
+
+
+@pytest.mark.parametrize(("count", "expected"), [(1, "• <@U1>: 1 student, mean 70%"),
+                                                  (2, "• <@U1>: 2 students, mean 70%"),
+                                                  (0, "• <@U1>: 0 students, mean 70%")])
+def test_a_text_after_a_number_takes_the_language_s_plural_form(count: int, expected: str) -> None:
+    assert catalog("en").t("upload.summary.teacher", teacher="U1", students=count, mean="70%") == expected
+    assert catalog("tr").t("upload.summary.teacher", teacher="U1", students=count, mean="%70") == \
+        f"• <@U1>: {count} öğrenci, ortalama %70"  # Turkish says "1 öğrenci" and "2 öğrenci" alike
