@@ -44,6 +44,11 @@ def _flatten(prefix: str, table: dict[str, Any], into: dict[str, Any]) -> None:
             into[full] = value
 
 
+def half_up(value: float, decimals: int = 0) -> Decimal:
+    """`value` rounded to `decimals` as people round: halves away from zero (18.75 -> 18.8, -2.5 -> -3)."""
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
 class Catalog:
     """The texts of one language, looked up by dotted key (`file.section.key`)."""
 
@@ -82,7 +87,7 @@ class Catalog:
 
     def signed(self, value: float, decimals: int = 0) -> str:
         """A change as people write it in this language: "+23", "−7,5", "±0" (rounded half up, not to even)."""
-        rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+        rounded = half_up(value, decimals)
         sign = "+" if rounded > 0 else "−" if rounded < 0 else "±"
         pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
         return sign + format_decimal(abs(rounded), format=pattern, locale=self.locale)

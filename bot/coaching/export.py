@@ -15,7 +15,7 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -25,7 +25,7 @@ from sqlalchemy import select
 from bot.assessments.goals import GoalPoint
 from bot.assessments.service import AssessmentService
 from bot.coaching.report import QUESTIONS, TeamRow
-from bot.i18n import Catalog
+from bot.i18n import Catalog, half_up
 from bot.pdf import A4, ACCENT, INK, MARGIN, MUTED, shorten, wrap
 from bot.plans.grouping import EXTENSION
 from bot.reflections.export import ExportFile
@@ -72,7 +72,7 @@ class TeamTerm:
 
 def one_decimal(value: float) -> Decimal:
     """Rounded half up to one decimal (18.75 -> 18.8, 6.25 -> 6.3), as people round."""
-    return Decimal(repr(float(value))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return half_up(value, 1)
 
 
 def mean_change(row: TeamRow) -> float | None:

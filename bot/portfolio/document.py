@@ -52,10 +52,7 @@ def _percent(texts: Catalog, value: float, pattern: str = "#,##0.0") -> str:
 def _points(texts: Catalog, value: float | None) -> str:
     if value is None:
         return texts.t("portfolio.not_set")
-    rounded = one_decimal(value)
-    sign = "+" if rounded > 0 else "−" if rounded < 0 else "±"
-    return texts.t("portfolio.points", value=sign + format_decimal(abs(rounded), format="#,##0.#",
-                                                                   locale=texts.locale))
+    return texts.t("portfolio.points", value=texts.signed(value, decimals=1))
 
 
 def _day(texts: Catalog, value: date | None) -> str:

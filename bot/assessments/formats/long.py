@@ -195,21 +195,16 @@ def _text_head(body: bytes) -> tuple[str, list[list[Cell]]] | None:
 
 
 def _parse_columns(body: bytes, sep: str, width: int) -> list[_Column]:
-    """Every column of the UTF-8 text `body` (`width` columns, no header) as a `_Column`.
+    """Every column pandas' C parser reads from the UTF-8 text `body` (`width` columns, no header).
 
     (Parsing pieces of a big file on two threads was tried: the parse took a third less, but joining
     the pieces' categories cost as much again; see `python -m bench.assessment_analysis`.)
     """
-    return [_Column.of(column) for column in _parse_piece(body, sep, width)]
-
-
-def _parse_piece(text: bytes | memoryview, sep: str, width: int) -> list[pd.Series]:
-    """The columns pandas' C parser reads from UTF-8 `text`, each a categorical of the raw cells."""
     # UTF-8 bytes, not a StringIO of the text: pandas would encode the text back to bytes.
-    frame = pd.read_csv(io.BytesIO(text), sep=sep, header=None, names=list(range(width)), encoding="utf-8",
+    frame = pd.read_csv(io.BytesIO(body), sep=sep, header=None, names=list(range(width)), encoding="utf-8",
                         dtype="category", keep_default_na=False, na_filter=False, skip_blank_lines=False,
                         engine="c", quotechar='"', doublequote=True)
-    return [frame[c] for c in frame.columns]
+    return [_Column.of(frame[c]) for c in frame.columns]
 
 
 @dataclass
