@@ -7,11 +7,8 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Any
-
-from babel import Locale
-from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal
 
 from bot.settings import SUPPORTED_LANGUAGES
 
@@ -50,17 +47,38 @@ def half_up(value: float, decimals: int = 0) -> Decimal:
 
 
 class Catalog:
-    """The texts of one language, looked up by dotted key (`file.section.key`)."""
+    """The texts of one language, looked up by dotted key (`file.section.key`).
 
-    def __init__(self, language: str, entries: dict[str, Any]) -> None:
+    Each file of the language's folder is read the first time one of its keys is looked up, so a
+    process reads only the files it speaks from (a command-line run, one or two of about thirty).
+    """
+
+    def __init__(self, language: str, folder: Traversable) -> None:
         self.language = language
         self.locale = BABEL_LOCALES[language]
-        self._entries = entries
+        self._files = {item.name.removesuffix(".toml"): item for item in folder.iterdir()
+                       if item.name.endswith(".toml")}
+        self._entries: dict[str, Any] = {}
+        self._read: set[str] = set()
+
+    def _read_file(self, name: str) -> None:
+        """Add the entries of file `name` (if the language has it); threads may race: both read the same."""
+        if name in self._read:
+            return
+        item = self._files.get(name)
+        if item is not None:
+            entries: dict[str, Any] = {}
+            _flatten(name, tomllib.loads(item.read_text("utf-8")), entries)
+            self._entries.update(entries)
+        self._read.add(name)  # after the entries: a thread that sees the name sees them all
 
     def all_keys(self) -> set[str]:
+        for name in sorted(self._files):
+            self._read_file(name)
         return set(self._entries)
 
     def raw(self, key: str) -> Any:
+        self._read_file(key.partition(".")[0])
         try:
             return self._entries[key]
         except KeyError:
@@ -70,6 +88,8 @@ class Catalog:
         """The text for `key` with `{name}` placeholders filled from params."""
         text = self.raw(key)
         if is_plural(text):
+            from babel import Locale
+
             count = params[text["plural"]]
             text = text.get(Locale.parse(self.locale).plural_form(abs(count)), text["other"])
         if not isinstance(text, str):
@@ -83,30 +103,32 @@ class Catalog:
         return [str(v) for v in value]
 
     def has(self, key: str) -> bool:
+        self._read_file(key.partition(".")[0])
         return key in self._entries
 
     def signed(self, value: float, decimals: int = 0) -> str:
         """A change as people write it in this language: "+23", "−7,5", "±0" (rounded half up, not to even)."""
+        from babel.numbers import format_decimal
+
         rounded = half_up(value, decimals)
         sign = "+" if rounded > 0 else "−" if rounded < 0 else "±"
         pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
         return sign + format_decimal(abs(rounded), format=pattern, locale=self.locale)
 
     def date(self, value: date, format: str = "medium") -> str:
+        from babel.dates import format_date
+
         return format_date(value, format=format, locale=self.locale)
 
     def datetime(self, value: datetime, format: str = "medium", tzinfo: Any = None) -> str:
+        from babel.dates import format_datetime
+
         return format_datetime(value, format=format, tzinfo=tzinfo, locale=self.locale)
 
 
 @cache
 def catalog(language: str) -> Catalog:
-    """The catalog of `language` (en or tr), read once from the prompts package."""
+    """The catalog of `language` (en or tr), from the prompts package (each file read once, when first used)."""
     if language not in SUPPORTED_LANGUAGES:
         language = SUPPORTED_LANGUAGES[0]
-    entries: dict[str, Any] = {}
-    folder = resources.files("prompts").joinpath(language)
-    for item in sorted(folder.iterdir(), key=lambda f: f.name):
-        if item.name.endswith(".toml"):
-            _flatten(item.name.removesuffix(".toml"), tomllib.loads(item.read_text("utf-8")), entries)
-    return Catalog(language, entries)
+    return Catalog(language, resources.files("prompts").joinpath(language))

@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from dotenv import dotenv_values
-
 SUPPORTED_LANGUAGES = ("en", "tr")
 SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///data/plc-bot.sqlite3"
@@ -100,6 +98,8 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
     """
     values: dict[str, str] = {}
     if env_file is not None and Path(env_file).is_file():
+        from dotenv import dotenv_values
+
         values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
     values.update(os.environ if environ is None else environ)
 

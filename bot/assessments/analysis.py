@@ -12,6 +12,7 @@ they are (not factorized again); the figures are the same.
 from __future__ import annotations
 
 import contextlib
+import json
 import math
 import re
 from dataclasses import dataclass, field
@@ -439,20 +440,46 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def to_json(analysis: Analysis, format: str, warnings: list) -> dict[str, Any]:
-    """The analysis as plain JSON-ready data; percents 0-100 rounded to 1 decimal."""
+def _student_columns(analysis: Analysis) -> dict[str, Any]:
+    """The columns of `to_json`'s students, in order: names, teachers (None for none), points... rounded.
+
+    Whole columns converted at once, and per value only what a str (the rule) does not already give.
+    """
     s = analysis.students
-    # One entry per student (tens of thousands in a big file): whole columns converted at once, and
-    # per value only what a str (the rule) does not already give.
-    students = [
-        {"name": name, "teacher": teacher, "points": points, "max_points": max_points, "percent": percent,
-         "group": group}
-        for name, teacher, points, max_points, percent, group in zip(
-            [v if type(v) is str else str(v) for v in s["student"].tolist()],
-            [v if type(v) is str else _text(v) for v in s["teacher"].tolist()],
-            _floats(s["points"]), _floats(s["max_points"]), _floats(s["percent"]),
-            [v if type(v) is str else str(v) for v in s["group"].tolist()], strict=True)
-    ]
+    return {"name": [v if type(v) is str else str(v) for v in s["student"].tolist()],
+            "teacher": [v if type(v) is str else _text(v) for v in s["teacher"].tolist()],
+            "points": _floats(s["points"]), "max_points": _floats(s["max_points"]),
+            "percent": _floats(s["percent"]),
+            "group": [v if type(v) is str else str(v) for v in s["group"].tolist()]}
+
+
+def students_json(analysis: Analysis) -> str:
+    """`to_json(...)["students"]` as JSON text, written by pandas' C encoder (a big file has tens of thousands)."""
+    columns = _student_columns(analysis)
+    frame = pd.DataFrame({name: pd.Series(values, dtype=object if name in {"name", "teacher", "group"}
+                                          else np.float64) for name, values in columns.items()})
+    # Ten decimals write each value rounded to one decimal exactly as it reads ("71.7", None as null).
+    return frame.to_json(orient="records", force_ascii=False, double_precision=10)
+
+
+def compact_json(data: dict[str, Any], written: dict[str, str]) -> str:
+    """`data` as one line of JSON, where the value of each key of `written` is that JSON text already."""
+    def dumps(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+    return "{" + ",".join(f"{dumps(key)}:{written[key] if key in written else dumps(value)}"
+                          for key, value in data.items()) + "}"
+
+
+def to_json(analysis: Analysis, format: str, warnings: list, *, students: bool = True) -> dict[str, Any]:
+    """The analysis as plain JSON-ready data; percents 0-100 rounded to 1 decimal.
+
+    Without `students`, its "students" entry is None, to be written by `students_json`.
+    """
+    students_list: list[dict[str, Any]] | None = None
+    if students:
+        columns = _student_columns(analysis)
+        students_list = [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
     standards = [{"standard": str(name), "percent": _number(percent), "below": int(below)}
                  for name, percent, below in analysis.standards[["standard", "percent", "below"]].itertuples(
                      index=False, name=None)]
@@ -477,7 +504,7 @@ def to_json(analysis: Analysis, format: str, warnings: list) -> dict[str, Any]:
         "thresholds": {"intervention_below": analysis.thresholds.intervention_below,
                        "extension_from": analysis.thresholds.extension_from},
         "groups": dict(analysis.groups),
-        "students": students,
+        "students": students_list,
         "standards": standards,
         "items": items,
         "teachers": teachers,

@@ -12,8 +12,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from babel.numbers import format_decimal
-
 from bot.i18n import Catalog, catalog
 from bot.settings import SUPPORTED_LANGUAGES
 
@@ -86,6 +84,8 @@ def read_message(texts: Catalog, key: str, params: dict[str, Any], file: str, *,
 
 
 def _percent(texts: Catalog, value: float) -> str:
+    from babel.numbers import format_decimal
+
     from bot.assessments.analysis import round_1
 
     return texts.t("assessments.percent", value=format_decimal(round_1(value), format="#,##0.0",
@@ -93,6 +93,8 @@ def _percent(texts: Catalog, value: float) -> str:
 
 
 def _threshold(texts: Catalog, value: float) -> str:
+    from babel.numbers import format_decimal
+
     return texts.t("assessments.percent", value=format_decimal(value, format="#,##0.##", locale=texts.locale))
 
 
@@ -189,6 +191,11 @@ def run_analyze(args: argparse.Namespace) -> int:
     # pandas' modules and the big file's objects again and again (2-3 % of the time on a big file).
     collecting = gc.isenabled()
     gc.disable()
+    # Nor transparent huge pages for numpy's arrays (its documented switch, read when numpy is first
+    # imported): in a pass this short, the kernel compacting memory on their first touch costs more
+    # than the larger pages save, at random (up to a third of the analysis on a big file).
+    if "numpy" not in sys.modules:
+        os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
     try:
         return _analyze(args)
     finally:
@@ -215,7 +222,7 @@ def _analyze(args: argparse.Namespace) -> int:
             print(texts.t("assessments.unknown_format", format=fmt, names=", ".join(NAMES)), file=sys.stderr)
             return EXIT_USAGE
 
-    from bot.assessments.analysis import Thresholds, analyse, to_json
+    from bot.assessments.analysis import Thresholds, analyse, compact_json, students_json, to_json
     from bot.assessments.readers import ReadProblem, read_results
 
     try:
@@ -231,11 +238,14 @@ def _analyze(args: argparse.Namespace) -> int:
     analysis = analyse(table.results, Thresholds(intervention_below=below, extension_from=from_))
     warnings = [(key, dict(params or {})) for key, params in table.warnings]
     if args.json:
-        data = to_json(analysis, table.format, warnings)
+        # Indented for a person at a terminal; one compact line into a pipe or file, its students (one
+        # entry each: tens of thousands in a big file) written by pandas' C encoder.
+        terminal = sys.stdout.isatty()
+        data = to_json(analysis, table.format, warnings, students=terminal)
         for entry in data["warnings"]:
             entry["message"] = read_message(texts, entry["key"], entry["params"], path.name, warning=True)
-        # Indented for a person at a terminal; one compact line (C-speed encoder) into a pipe or file.
-        print(json.dumps(data, ensure_ascii=False, indent=2 if sys.stdout.isatty() else None))
+        print(json.dumps(data, ensure_ascii=False, indent=2) if terminal
+              else compact_json(data, {"students": students_json(analysis)}))
     else:
         print(summary(texts, analysis, table.format, warnings, path.name))
 

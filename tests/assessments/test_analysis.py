@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bot.assessments.analysis import Thresholds, analyse, growth, to_json
+from bot.assessments.analysis import Thresholds, analyse, compact_json, growth, students_json, to_json
 
 # Standard S1: Q1 (4 points), Q2 (4), Q3 (2) = 10. Standard S2: Q4 (5), Q5 (5) = 10. Total 20.
 ITEMS = {"Q1": ("S1", 4.0), "Q2": ("S1", 4.0), "Q3": ("S1", 2.0), "Q4": ("S2", 5.0), "Q5": ("S2", 5.0)}
@@ -124,6 +124,27 @@ def test_to_json(result) -> None:
     assert data["missing"] == ["s8"]
     assert data["groups"] == {"intervention": 2, "on_track": 2, "extension": 3}
     assert data["warnings"] == [{"key": "assessments_read.warn_x", "params": {"rows": 3}}]
+
+
+def test_compact_json_with_pandas_written_students_reads_as_to_json() -> None:
+    """The compact line `plc-bot analyze --json` writes into a pipe is the same data as `to_json`."""
+    odd = {"4/A \"Ayşe\" \\ Işık": ("Ms. A/B", [4, 3, 2, 5, 4]), "Emre\u2028\x01": ("", [1, 1, 1, 1, 1]),
+           "s3": ("Ms. A/B", [3, M, 1, 4, 3]), "s8": ("Dr. C", [M, M, M, M, E])}
+    table = results_table(odd)
+    table.loc[table["teacher"] == "", "teacher"] = None
+    for analysis in (analyse(table), analyse(results_table({"s8": ("Dr. C", [M, M, M, M, E])}))):
+        warnings = [("assessments_read.warn_x", {"rows": 3})]
+        expected = to_json(analysis, "long", warnings)
+        partial = to_json(analysis, "long", warnings, students=False)
+        assert partial["students"] is None and {k: v for k, v in partial.items() if k != "students"} == {
+            k: v for k, v in expected.items() if k != "students"}
+        line = compact_json(partial, {"students": students_json(analysis)})
+        assert "\n" not in line and json.loads(line) == expected
+        assert list(json.loads(line)) == list(expected)  # the keys in the same order
+    assert [s["teacher"] for s in expected["students"]] == []  # the second: nobody scored
+    first = to_json(analyse(table), "long", [])["students"]
+    assert [(s["name"], s["teacher"], s["percent"]) for s in first] == [
+        ("4/A \"Ayşe\" \\ Işık", "Ms. A/B", 90.0), ("Emre\u2028\x01", None, 25.0), ("s3", "Ms. A/B", 68.8)]
 
 
 def test_growth(result) -> None:

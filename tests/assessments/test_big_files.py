@@ -94,6 +94,56 @@ def test_long_results_frame_can_be_changed(tmp_path) -> None:
     assert results["student"].iloc[2] == "Someone else"
 
 
+# Long fast path: big files, parsed in two groups of columns on two threads ---------------------------
+
+def _big_rows(count: int) -> list[list[object]]:
+    return [LONG_HEADER] + [[f"Öğrenci {i // 10}", f"Öğretmen {i // 400}", f"4-{'AB'[i // 200 % 2]}",
+                             f"S{i % 10 + 1}", f"M.4.{i % 10 % 4 + 1}", str(i % 3), "2", ""] for i in range(count)]
+
+
+@pytest.fixture(params=[1, 2], ids=["one thread", "two threads"])
+def processors(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    from bot.assessments.formats import long
+
+    monkeypatch.setattr(long, "_processors", lambda: request.param)
+    return request.param
+
+
+def test_big_long_file_reads_the_same_on_one_or_two_threads(processors: int) -> None:
+    from bot.assessments.formats import long
+
+    rows = _big_rows(24_000)
+    data = long_bytes(rows)
+    assert len(data) > long._SPLIT_BYTES
+    table = assert_same(data)
+    assert isinstance(table, ResultTable) and len(table.results) == 24_000
+    assert table.results["student"].nunique() == 2_400 and table.results["teacher"].nunique() == 60
+
+
+def test_big_long_file_with_odd_cells_reads_the_same_on_one_or_two_threads(processors: int) -> None:
+    rows = _big_rows(24_000)
+    rows[5][0] = "  Öğrenci 0\u00a0"  # the same student once stripped
+    rows[7][2] = ""  # a blank section, and a row without a name but with a comment (a warning)
+    rows[20_000] = ["", "", "", "", "", "", "", "a comment"]
+    rows[20_001] = ["", "", "", "", "", "", "", ""]
+    table = assert_same(long_bytes(rows))
+    assert isinstance(table, ResultTable)
+    assert table.warnings == [("assessments_read.warnings.row_without_name", {"row": 20_001})]
+    assert table.results["student"].nunique() == 2_400
+
+
+@pytest.mark.parametrize(("row", "column", "value", "key"), [
+    (23_000, 3, "", "no_item"), (23_000, 6, "iki", "bad_max"), (23_000, 5, "3", "above_max"),
+    (23_000, 5, "üç", "not_a_number")])
+def test_big_long_file_reports_a_late_problem_with_its_row_on_one_or_two_threads(
+        processors: int, row: int, column: int, value: str, key: str) -> None:
+    rows = _big_rows(24_000)
+    rows[row][column] = value
+    found = assert_same(long_bytes(rows))
+    assert isinstance(found, readers.ReadProblem) and found.key == "assessments_read.errors." + key
+    assert found.params["row"] == row + 1
+
+
 # analyse: categorical columns and first values -----------------------------------------------------
 
 TEXT = ["student", "teacher", "section", "item", "standard", "status"]

@@ -10,6 +10,8 @@ import codecs
 import contextlib
 import csv
 import io
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -194,17 +196,55 @@ def _text_head(body: bytes) -> tuple[str, list[list[Cell]]] | None:
         size *= 2
 
 
-def _parse_columns(body: bytes, sep: str, width: int) -> list[_Column]:
+# From this size on, the columns are parsed in two groups on two threads (when the process may use two
+# processors): pandas' C parser leaves the GIL while it splits a file into cells and counts distinct
+# cells, so each thread reads the whole file but converts only its group. No categories are joined.
+_SPLIT_BYTES = 1 << 20
+# The columns that stay together with the student's: cheap ones beside the costliest (one category per
+# student). The others (item, standard, scores...) go to the second thread.
+_LIGHT_ROLES = ("student", "teacher", "section")
+
+
+def _processors() -> int:
+    """How many processors this process may run on."""
+    with contextlib.suppress(AttributeError, OSError):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _parse_columns(body: bytes, sep: str, width: int, cols: dict[str, int] | None = None) -> list[_Column]:
     """Every column pandas' C parser reads from the UTF-8 text `body` (`width` columns, no header).
 
-    (Parsing pieces of a big file on two threads was tried: the parse took a third less, but joining
-    the pieces' categories cost as much again; see `python -m bench.assessment_analysis`.)
+    A big file is parsed in two groups of columns at once (see `_SPLIT_BYTES`; `cols`, the columns by
+    role, chooses the groups). Parsing pieces of rows on two threads was tried too: the parse took a
+    third less, but joining the pieces' categories cost as much again.
     """
+    if cols is None or width < 2 or len(body) < _SPLIT_BYTES or _processors() < 2:
+        return _parse(body, sep, width, None)
+    light = {cols[role] for role in _LIGHT_ROLES if role in cols}
+    light |= set(range(width)) - set(cols.values())  # columns of no role: only checked, never analysed
+    heavy = [c for c in range(width) if c not in light]
+    if not heavy:
+        return _parse(body, sep, width, None)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        other = pool.submit(_parse, body, sep, width, heavy)
+        first = _parse(body, sep, width, sorted(light))
+        second = other.result()
+    found = {**first, **second}
+    if len({len(column.codes) for column in found.values()}) != 1:
+        return _parse(body, sep, width, None)  # both read the same text: never expected
+    return [found[c] for c in range(width)]
+
+
+def _parse(body: bytes, sep: str, width: int, usecols: list[int] | None) -> Any:
+    """The columns `usecols` (all: None) as a list (all) or a dict by index (some)."""
     # UTF-8 bytes, not a StringIO of the text: pandas would encode the text back to bytes.
-    frame = pd.read_csv(io.BytesIO(body), sep=sep, header=None, names=list(range(width)), encoding="utf-8",
-                        dtype="category", keep_default_na=False, na_filter=False, skip_blank_lines=False,
-                        engine="c", quotechar='"', doublequote=True)
-    return [_Column.of(frame[c]) for c in frame.columns]
+    frame = pd.read_csv(io.BytesIO(body), sep=sep, header=None, names=list(range(width)), usecols=usecols,
+                        encoding="utf-8", dtype="category", keep_default_na=False, na_filter=False,
+                        skip_blank_lines=False, engine="c", quotechar='"', doublequote=True)
+    if usecols is None:
+        return [_Column.of(frame[c]) for c in frame.columns]
+    return {c: _Column.of(frame[c]) for c in usecols}
 
 
 @dataclass
@@ -213,11 +253,15 @@ class _Column:
 
     `codes` are pandas' own (int8, int16...), not copied. Code -1 (no cell: a short row) picks the
     last entry of `cells`, an empty cell, since numpy and Python both read index -1 from the end.
+    `blank` says of each entry of `cells` whether it reads as nothing; `plain`, that every cell the
+    parser found reads as it is (nothing to strip) and none is blank, as in most exports.
     """
 
     codes: Any
     cells: list[str]
     texts: Any
+    blank: Any
+    plain: bool
 
     @classmethod
     def of(cls, series: pd.Series) -> _Column:
@@ -228,23 +272,37 @@ class _Column:
         cells.append("")  # code -1 (none seen) is an empty cell
         # `text` of a str, without a call per distinct cell (a big file has tens of thousands).
         texts = [c.replace("\u00a0", " ").strip() for c in cells]
-        return cls(np.asarray(categorical.codes), cells, np.array(texts, dtype=object))
+        blank = np.array([not t for t in texts], dtype=bool)
+        plain = not blank[:-1].any() and texts == cells
+        return cls(np.asarray(categorical.codes), cells, np.array(texts, dtype=object), blank, plain)
+
+    def has_blank(self) -> bool:
+        """Whether some row's cell is blank (or missing: a short row)."""
+        return bool(self.blank[:-1].any()) or (len(self.codes) > 0 and int(self.codes.min()) < 0)
+
+    def blank_at(self, rows: Any = slice(None)) -> Any:
+        """Whether the cells of `rows` are blank (a new array)."""
+        return self.blank[self.codes[rows]]
 
     def filled(self, rows: Any = slice(None)) -> Any:
         """Whether the cells of `rows` hold something (a new array)."""
-        import numpy as np
-
-        return np.array([bool(t) for t in self.texts], dtype=bool)[self.codes[rows]]
+        return ~self.blank_at(rows)
 
     def values(self, rows: Any) -> pd.Categorical:
         """`_or_none` of the cells of `rows`, as a categorical (a blank cell is missing).
 
         Distinct cells that read the same once stripped ("Ann", "Ann ") are one category; the codes
-        are taken per row from the parser's own, so no row's text is hashed again.
+        are taken per row from the parser's own, so no row's text is hashed again. A `plain` column's
+        codes and cells serve as they are: a category no row of `rows` has (the header's label) is
+        left in, unused, as categoricals allow.
         """
         import numpy as np
 
         cell_codes = self.codes[rows]
+        if self.plain:  # (a copy: the parser's codes are read-only, and a frame's columns can be changed)
+            codes = cell_codes.copy() if np.may_share_memory(cell_codes, self.codes) else cell_codes
+            return pd.Categorical.from_codes(codes, categories=pd.Index(self.cells[:-1], dtype=object),
+                                             validate=False)
         # Only the cells some row has (a header's label is none of them), each once as it reads.
         seen = np.zeros(len(self.cells), dtype=bool)
         seen[cell_codes] = True  # code -1 marks the last entry, the empty cell, which is missing anyway
@@ -289,7 +347,7 @@ def _read_long_fast(data: bytes, filename: str | None, teacher: str | None = Non
         return None
     width = max(len(row) for row in head)
     try:
-        columns = _parse_columns(body, sep, width)
+        columns = _parse_columns(body, sep, width, cols)
     except UnicodeDecodeError:
         if whole:
             return None
@@ -324,44 +382,53 @@ def _long_from_columns(columns: list[_Column], n_rows: int, start: int, cols: di
     score_title = headers[cols["score"]]
     max_title = headers[cols["max"]] if "max" in cols else ""
     student_col, item_col = columns[cols["student"]], columns[cols["item"]]
-    keep = student_col.filled()  # the rows after the header with a student
-    keep[:start + 1] = False
-    # The other rows after the header: a warning for each one with something in it (only these rows
-    # are looked at in every column: in a big file they are few).
-    nameless = np.flatnonzero(~keep)
-    nameless = nameless[nameless > start]
-    something = np.zeros(len(nameless), dtype=bool)
-    for col in columns:
-        something |= col.filled(nameless)
-    warnings: list[tuple[str, dict[str, object]]] = [
-        (WARN + "row_without_name", {"row": int(i) + 1}) for i in nameless[something]]
-    no_item = keep & ~item_col.filled()
+    warnings: list[tuple[str, dict[str, object]]] = []
+    rows: Any = slice(start + 1, max(n_rows, start + 1))  # the rows after the header with a student
+    if student_col.has_blank():
+        keep = student_col.filled()
+        keep[:start + 1] = False
+        # The other rows after the header: a warning for each one with something in it (only these
+        # rows are looked at in every column: in a big file they are few).
+        nameless = np.flatnonzero(~keep)
+        nameless = nameless[nameless > start]
+        something = np.zeros(len(nameless), dtype=bool)
+        for col in columns:
+            something |= col.filled(nameless)
+        warnings += [(WARN + "row_without_name", {"row": int(i) + 1}) for i in nameless[something]]
+        rows = np.flatnonzero(keep)
+        if len(rows) and int(rows[-1]) - int(rows[0]) + 1 == len(rows):  # one run of rows: slices are views
+            rows = slice(int(rows[0]), int(rows[-1]) + 1)
+    n_kept = len(range(n_rows)[rows]) if isinstance(rows, slice) else len(rows)
 
-    per_cell: Any = None  # the max of each distinct max cell (NaN: not a max)
+    def row_number(at: int) -> int:
+        """The row number (1-based) in the file of the `at`-th kept row."""
+        return (rows.start + at if isinstance(rows, slice) else int(rows[at])) + 1
+
+    # Kept rows without an item, or with a max that is none; the first one is the file's problem.
+    no_item = item_col.blank_at(rows) if item_col.has_blank() else None
     bad = no_item
+    per_cell: Any = None  # the max of each distinct max cell (NaN: not a max)
     if "max" in cols:
         max_col = columns[cols["max"]]
         per_cell = np.full(len(max_col.cells), np.nan)
         for code, cell in enumerate(max_col.cells):
             with contextlib.suppress(ReadProblem):
                 per_cell[code] = parse_max(cell, row=0, column=max_title)
-        bad = no_item | (keep & np.isnan(per_cell)[max_col.codes])
-    if bad.any():
-        index = int(np.flatnonzero(bad)[0])
-        if no_item[index]:
-            raise ReadProblem(ERR + "no_item", {"row": index + 1, "column": headers[cols["item"]]})
-        parse_max(columns[cols["max"]].cells[columns[cols["max"]].codes[index]], row=index + 1, column=max_title)
+        no_max = np.isnan(per_cell)[max_col.codes[rows]]
+        bad = no_max if no_item is None else no_item | no_max
+    if bad is not None and bad.any():
+        at = int(np.flatnonzero(bad)[0])
+        if no_item is not None and no_item[at]:
+            raise ReadProblem(ERR + "no_item", {"row": row_number(at), "column": headers[cols["item"]]})
+        max_col = columns[cols["max"]]
+        parse_max(max_col.cells[max_col.codes[rows][at]], row=row_number(at), column=max_title)
         raise AssertionError("unreachable")  # parse_max raised above
 
-    rows: Any = np.flatnonzero(keep)
-    n_kept = len(rows)
-    if n_kept and int(rows[-1]) - int(rows[0]) + 1 == n_kept:  # one run of rows, as a rule: slices are views
-        rows = slice(int(rows[0]), int(rows[-1]) + 1)
     score_col = columns[cols["score"]]
     score_codes = score_col.codes[rows]
+    used = np.zeros(len(score_col.cells), dtype=bool)  # the score cells some kept row has
+    used[score_codes] = True
     if "max" not in cols:
-        used = np.zeros(len(score_col.cells), dtype=bool)
-        used[score_codes] = True
         if not _binary(score_col.cells[code] for code in np.flatnonzero(used)):
             raise ReadProblem(ERR + "no_max", {"column": score_title})
         warnings.append((WARN + "assumed_binary", {"column": score_title}))
@@ -381,12 +448,17 @@ def _long_from_columns(columns: list[_Column], n_rows: int, start: int, cols: di
             continue
         numbers[code], statuses[code] = score.value, score.status
     row_scores = numbers[score_codes]
-    with np.errstate(invalid="ignore"):
-        failing = wrong[score_codes] | (row_scores > row_max + 1e-9)
+    # Row by row only when some kept row's score is wrong, or the highest score used is above the
+    # lowest max: else no score can be above its own row's max.
+    highest = np.nanmax(numbers[used], initial=-np.inf)
+    lowest = float(row_max.min()) if n_kept else np.inf
+    failing = np.zeros(0, dtype=bool)
+    if wrong[used].any() or highest > lowest + 1e-9:
+        with np.errstate(invalid="ignore"):
+            failing = wrong[score_codes] | (row_scores > row_max + 1e-9)
     if failing.any():
         at = int(np.flatnonzero(failing)[0])
-        row = rows.start + at if isinstance(rows, slice) else int(rows[at])
-        parse_score(score_col.cells[score_codes[at]], row=row + 1, column=score_title,
+        parse_score(score_col.cells[score_codes[at]], row=row_number(at), column=score_title,
                     max_points=float(row_max[at]))
         raise AssertionError("unreachable")  # parse_score raised above
     if n_kept == 0:
