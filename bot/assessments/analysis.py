@@ -173,21 +173,37 @@ def _below_counts(outer: np.ndarray, n_outer: int, student: np.ndarray, n_studen
         return np.zeros(n_outer, dtype=np.int64)
     if not keep.all():
         outer, student, points, max_points = outer[keep], student[keep], points[keep], max_points[keep]
-    pair = outer.astype(np.int64, copy=False) * n_students + student
+    pair = outer.astype(np.int64)  # outer * n_students + student, in place
+    pair *= n_students
+    pair += student
     if n_outer * n_students <= DENSE_PAIRS:
         pair_points = np.bincount(pair, weights=points, minlength=n_outer * n_students)
         pair_max = np.bincount(pair, weights=max_points, minlength=n_outer * n_students)
-        below = _below(_percent(pair_points, pair_max), thresholds)
-        return np.bincount(np.flatnonzero(below) // n_students, minlength=n_outer).astype(np.int64)
+        below = _below_in_place(pair_points, pair_max, thresholds)
+        return below.reshape(n_outer, n_students).sum(axis=1, dtype=np.int64)  # a row per outer code
     pair_codes, pairs = pd.factorize(pair)
     pair_points = np.bincount(pair_codes, weights=points, minlength=len(pairs))
     pair_max = np.bincount(pair_codes, weights=max_points, minlength=len(pairs))
-    below = _below(_percent(pair_points, pair_max), thresholds)
+    below = _below_in_place(pair_points, pair_max, thresholds)
     return np.bincount(np.asarray(pairs)[below] // n_students, minlength=n_outer).astype(np.int64)
 
 
-def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes (-1 for blank) and the distinct values, in order of first appearance.
+def _below_in_place(points: np.ndarray, max_points: np.ndarray, thresholds: Thresholds) -> np.ndarray:
+    """`_below(_percent(points, max_points))` computed in `points` itself (a big array: no temporary copies).
+
+    Where max_points is not above 0 there is no percent: never below.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        np.multiply(points, 100.0, out=points)
+        np.divide(points, max_points, out=points)
+    np.round(points, _COMPARE_DECIMALS, out=points)
+    below = points < thresholds.intervention_below
+    below &= max_points > 0
+    return below
+
+
+def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Integer codes (-1 for blank), the distinct values in order of first appearance, and each one's first row.
 
     A categorical column is not factorized again: its codes are renumbered in order of first
     appearance and the categories no row uses are left out, so the result is the one the same
@@ -201,9 +217,10 @@ def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         order = used[np.argsort(first[used], kind="stable")]
         renumber = np.full(len(categories) + 1, -1, dtype=np.int64)  # the extra last entry: -1 stays -1
         renumber[order] = np.arange(len(order))
-        return renumber[raw], categories[order]
+        return renumber[raw], categories[order], first[order]
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object)
+    codes = np.asarray(codes, dtype=np.int64)
+    return codes, np.asarray(uniques, dtype=object), _first_rows(codes, len(uniques))
 
 
 def _groups(percent: np.ndarray, thresholds: Thresholds) -> np.ndarray:
@@ -222,7 +239,7 @@ def analyse(table_results: pd.DataFrame, thresholds: Thresholds = Thresholds()) 
     scored_rows = np.flatnonzero(scored)
     points, max_points = points[scored_rows], max_points[scored_rows]
 
-    student, student_names = _codes(df["student"])
+    student, student_names, student_first = _codes(df["student"])
     n_students = len(student_names)
     student_scored = student[scored_rows]
     s_points, s_max = _grouped(student_scored, n_students, points, max_points)
@@ -231,7 +248,6 @@ def analyse(table_results: pd.DataFrame, thresholds: Thresholds = Thresholds()) 
 
     # Some row has a section if some student has one; else only rows without a student could have
     # one, and only then is the whole column checked.
-    student_first = _first_rows(student, n_students)
     sections = (_first_per_code(student, df["section"], n_students, student_first) if "section" in df.columns
                 else None)
     has_section = sections is not None and (any(s is not None for s in sections) or (
@@ -253,7 +269,8 @@ def analyse(table_results: pd.DataFrame, thresholds: Thresholds = Thresholds()) 
     counts = students["group"].value_counts()
     groups = {name: int(counts.get(name, 0)) for name in GROUPS}
 
-    standard, standard_names = _codes(df["standard"]) if "standard" in df else (np.full(len(df), -1), np.array([]))
+    standard, standard_names, _ = (_codes(df["standard"]) if "standard" in df
+                                   else (np.full(len(df), -1), np.array([]), np.array([], dtype=np.int64)))
     n_standards = len(standard_names)
     standard_scored = standard[scored_rows]
     st_points, st_max = _grouped(standard_scored, n_standards, points, max_points)
@@ -265,12 +282,12 @@ def analyse(table_results: pd.DataFrame, thresholds: Thresholds = Thresholds()) 
     })
     standards = natural_sorted(standards.loc[st_max > 0], "standard")
 
-    item, item_names = _codes(df["item"])
+    item, item_names, item_first = _codes(df["item"])
     n_items = len(item_names)
     item_scored = item[scored_rows]
     it_points, it_max = _grouped(item_scored, n_items, points, max_points)
     item_standard = np.full(n_items, None, dtype=object)
-    first_standard = _first_code(item, standard, n_items, _first_rows(item, n_items))
+    first_standard = _first_code(item, standard, n_items, item_first)
     item_standard[first_standard >= 0] = standard_names[first_standard[first_standard >= 0]]
     items = pd.DataFrame({
         "item": item_names.astype(str),
@@ -291,7 +308,7 @@ def analyse(table_results: pd.DataFrame, thresholds: Thresholds = Thresholds()) 
         teachers[key] = teachers[key].where(teachers[key].notna(), None)
     return Analysis(students=students, missing=missing, standards=standards, items=items,
                     teachers=teachers, groups=groups, thresholds=thresholds,
-                    misconceptions=misconceptions(df, items, item_order, item, n_items, scored))
+                    misconceptions=misconceptions(df, items, item_order, item, n_items, scored, item_first))
 
 
 MISCONCEPTION_COLUMNS = ["item", "standard", "percent", "key", "missed", "blank", "answer", "chosen"]
@@ -318,13 +335,14 @@ def _as_text(values: np.ndarray) -> np.ndarray:
 
 
 def misconceptions(df: pd.DataFrame, items: pd.DataFrame, item_order: np.ndarray, item: np.ndarray,
-                   n_items: int, scored: np.ndarray) -> pd.DataFrame:
+                   n_items: int, scored: np.ndarray, item_first: np.ndarray) -> pd.DataFrame:
     """Per item some student chose an answer for: its key and the wrong answer most students chose.
 
     Columns `MISCONCEPTION_COLUMNS`, rows in the order of `items` (most missed first), only items of
     `items` (those with points) some row of which has a chosen answer; empty when the table has no
-    "answer" column. `item_order` is the code of each row of `items`; `item`, `n_items` and `scored`
-    are `analyse`'s item code of each row, how many codes there are and which rows are scored.
+    "answer" column. `item_order` is the code of each row of `items`; `item`, `n_items`, `scored` and
+    `item_first` are `analyse`'s item code of each row, how many codes there are, which rows are
+    scored and each code's first row.
 
     - missed: scored rows of the item below full marks (score < max points), of those with a chosen
       answer or a key (a row with neither comes from an export without answers: it is left out);
@@ -347,7 +365,7 @@ def misconceptions(df: pd.DataFrame, items: pd.DataFrame, item_order: np.ndarray
         keys, no_key = _blank_text(df["key"])
     else:
         keys, no_key = np.full(len(df), None, dtype=object), np.ones(len(df), dtype=bool)
-    item_key = _first_per_code(item, pd.Series(keys, dtype=object, copy=False), n_items, _first_rows(item, n_items))
+    item_key = _first_per_code(item, pd.Series(keys, dtype=object, copy=False), n_items, item_first)
 
     points = pd.to_numeric(df["score"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
     max_points = pd.to_numeric(df["max_points"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
@@ -455,10 +473,17 @@ def _student_columns(analysis: Analysis) -> dict[str, Any]:
 
 def students_json(analysis: Analysis) -> str:
     """`to_json(...)["students"]` as JSON text, written by pandas' C encoder (a big file has tens of thousands)."""
-    columns = _student_columns(analysis)
-    frame = pd.DataFrame({name: pd.Series(values, dtype=object if name in {"name", "teacher", "group"}
-                                          else np.float64) for name, values in columns.items()})
-    # Ten decimals write each value rounded to one decimal exactly as it reads ("71.7", None as null).
+    s = analysis.students
+
+    def texts(column: pd.Series, blank: Any) -> np.ndarray:
+        values = column.to_numpy(dtype=object, na_value=blank)
+        return values if all(type(v) is str or v is None for v in values) else np.array(
+            [v if v is None else str(v) for v in values], dtype=object)
+
+    frame = pd.DataFrame({"name": texts(s["student"], ""), "teacher": texts(s["teacher"], None),
+                          "points": rounded_1(s["points"]), "max_points": rounded_1(s["max_points"]),
+                          "percent": rounded_1(s["percent"]), "group": texts(s["group"], "")}, copy=False)
+    # Ten decimals write each value rounded to one decimal exactly as it reads ("71.7"); NaN as null.
     return frame.to_json(orient="records", force_ascii=False, double_precision=10)
 
 
