@@ -8,6 +8,7 @@ import json
 import os
 import sys
 import textwrap
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -203,6 +204,14 @@ def run_analyze(args: argparse.Namespace) -> int:
             gc.enable()
 
 
+def _read_into(path: Path, content: dict[str, bytes | OSError]) -> None:
+    """`content["data"]`: the bytes of the file at `path`, or the OSError reading it raised."""
+    try:
+        content["data"] = path.read_bytes()
+    except OSError as error:
+        content["data"] = error
+
+
 def _analyze(args: argparse.Namespace) -> int:
     texts = _language(args)
     below, from_ = float(args.intervention_below), float(args.extension_from)
@@ -222,12 +231,21 @@ def _analyze(args: argparse.Namespace) -> int:
             print(texts.t("assessments.unknown_format", format=fmt, names=", ".join(NAMES)), file=sys.stderr)
             return EXIT_USAGE
 
+    # The file is read on a thread while pandas loads: the read waits in the kernel without the GIL.
+    content: dict[str, bytes | OSError] = {}
+    reading = threading.Thread(target=_read_into, args=(path, content), daemon=True)
+    reading.start()
     from bot.assessments.analysis import Thresholds, analyse, compact_json, students_json, to_json
     from bot.assessments.readers import ReadProblem, read_results
 
+    reading.join()
+    data = content.get("data")
+    if not isinstance(data, bytes):
+        print(texts.t("assessments.unreadable", file=path.name), file=sys.stderr)
+        return EXIT_FAILED
     try:
         forced = {"format": fmt} if fmt is not None else {}
-        table = read_results(str(path), filename=path.name, column=args.column, **forced)
+        table = read_results(data, filename=path.name, column=args.column, **forced)
     except ReadProblem as problem:
         print(read_message(texts, problem.key, dict(problem.params or {}), path.name), file=sys.stderr)
         return EXIT_FAILED

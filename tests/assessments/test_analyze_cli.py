@@ -91,7 +91,8 @@ def test_json_figures(fake_reader: dict[str, Any], some_file: Path, capsys: pyte
     code, out, err = run([str(some_file), "--json", "--column", "Score %"], capsys)
     assert (code, err) == (0, "")
     data = json.loads(out)
-    assert fake_reader["calls"] == [{"path": str(some_file), "filename": "results.csv", "column": "Score %"}]
+    # The command reads the file itself (on a thread, while pandas loads) and hands the reader its bytes.
+    assert fake_reader["calls"] == [{"path": b"anything", "filename": "results.csv", "column": "Score %"}]
     assert data["groups"] == {"intervention": 2, "on_track": 2, "extension": 3}
     assert data["standards"] == [{"standard": "S1", "percent": 81.3, "below": 1},
                                  {"standard": "S2", "percent": 78.6, "below": 2}]
@@ -166,6 +167,18 @@ def test_any_reading_error_is_unreadable(fake_reader: dict[str, Any], some_file:
 def test_no_such_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, out, err = run([str(tmp_path / "nope.csv")], capsys)
     assert (code, out) == (1, "") and "There is no file at" in err
+
+
+def test_a_file_that_cannot_be_read_is_a_message(fake_reader: dict[str, Any], some_file: Path,
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    def refused(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", refused)  # (this machine's tests run as root: chmod would not do)
+    code, out, err = run([str(some_file), "--json"], capsys)
+    assert (code, out) == (1, "") and "results.csv could not be read" in err and "Traceback" not in err
+    assert fake_reader["calls"] == []
 
 
 # With the real reader ----------------------------------------------------------------------------------------
