@@ -154,7 +154,7 @@ def _rows_of(codes: np.ndarray, wanted_codes: np.ndarray, count: int) -> np.ndar
 
 def _grouped(codes: np.ndarray, count: int, points: np.ndarray,
              max_points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Points and max points per code 0..count-1, over scored rows only (code -1 left out)."""
+    """Points and max points per code 0..count-1 (code -1 left out; rows not scored weigh zero)."""
     keep = codes >= 0
     if not keep.all():
         codes, points, max_points = codes[keep], points[keep], max_points[keep]
@@ -166,9 +166,10 @@ def _below_counts(outer: np.ndarray, n_outer: int, student: np.ndarray, n_studen
                   points: np.ndarray, max_points: np.ndarray, thresholds: Thresholds) -> np.ndarray:
     """Per outer code (standard or item): students whose percent on it is below the threshold.
 
-    Over scored rows only, as `_grouped`.
+    Over scored rows only, as `_grouped`; a row without a student (code -1) is no student's.
     """
     keep = outer >= 0
+    keep &= student >= 0
     if not keep.any():
         return np.zeros(n_outer, dtype=np.int64)
     if not keep.all():
@@ -235,14 +236,15 @@ def analyse(table_results: pd.DataFrame, thresholds: Thresholds = Thresholds()) 
     points = pd.to_numeric(df["score"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
     max_points = pd.to_numeric(df["max_points"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
     scored = _is_scored(df["status"]) & ~np.isnan(points) & ~np.isnan(max_points)
-    # Only scored rows add up: pick them once (in row order, so every sum adds in the same order).
-    scored_rows = np.flatnonzero(scored)
-    points, max_points = points[scored_rows], max_points[scored_rows]
+    # Only scored rows add up: the others count as zero points out of zero. Adding 0.0 changes no sum,
+    # so every sum is the one over the scored rows alone, in the same order, and no column of a
+    # million codes is copied to pick the scored rows out.
+    points = np.where(scored, points, 0.0)
+    max_points = np.where(scored, max_points, 0.0)
 
     student, student_names, student_first = _codes(df["student"])
     n_students = len(student_names)
-    student_scored = student[scored_rows]
-    s_points, s_max = _grouped(student_scored, n_students, points, max_points)
+    s_points, s_max = _grouped(student, n_students, points, max_points)
     s_percent = _percent(s_points, s_max)
     analysed = ~np.isnan(s_percent)
 
@@ -272,20 +274,18 @@ def analyse(table_results: pd.DataFrame, thresholds: Thresholds = Thresholds()) 
     standard, standard_names, _ = (_codes(df["standard"]) if "standard" in df
                                    else (np.full(len(df), -1), np.array([]), np.array([], dtype=np.int64)))
     n_standards = len(standard_names)
-    standard_scored = standard[scored_rows]
-    st_points, st_max = _grouped(standard_scored, n_standards, points, max_points)
+    st_points, st_max = _grouped(standard, n_standards, points, max_points)
     standards = pd.DataFrame({
         "standard": standard_names.astype(str),
         "percent": _percent(st_points, st_max),
-        "below": _below_counts(standard_scored, n_standards, student_scored, n_students, points, max_points,
+        "below": _below_counts(standard, n_standards, student, n_students, points, max_points,
                                thresholds),
     })
     standards = natural_sorted(standards.loc[st_max > 0], "standard")
 
     item, item_names, item_first = _codes(df["item"])
     n_items = len(item_names)
-    item_scored = item[scored_rows]
-    it_points, it_max = _grouped(item_scored, n_items, points, max_points)
+    it_points, it_max = _grouped(item, n_items, points, max_points)
     item_standard = np.full(n_items, None, dtype=object)
     first_standard = _first_code(item, standard, n_items, item_first)
     item_standard[first_standard >= 0] = standard_names[first_standard[first_standard >= 0]]
@@ -293,7 +293,7 @@ def analyse(table_results: pd.DataFrame, thresholds: Thresholds = Thresholds()) 
         "item": item_names.astype(str),
         "standard": item_standard,
         "percent": _percent(it_points, it_max),
-        "below": _below_counts(item_scored, n_items, student_scored, n_students, points, max_points, thresholds),
+        "below": _below_counts(item, n_items, student, n_students, points, max_points, thresholds),
         "order": np.arange(n_items),
     })
     items = items.loc[it_max > 0].sort_values(["percent", "order"], kind="stable").reset_index(drop=True)

@@ -239,7 +239,7 @@ def _analyze(args: argparse.Namespace) -> int:
     from bot.assessments.readers import ReadProblem, read_results
 
     reading.join()
-    data = content.get("data")
+    data = content.pop("data", None)
     if not isinstance(data, bytes):
         print(texts.t("assessments.unreadable", file=path.name), file=sys.stderr)
         return EXIT_FAILED
@@ -252,6 +252,7 @@ def _analyze(args: argparse.Namespace) -> int:
     except Exception:  # noqa: BLE001 - a corrupt or binary file must not end in a traceback
         print(texts.t("assessments.unreadable", file=path.name), file=sys.stderr)
         return EXIT_FAILED
+    del data  # the file's bytes are not needed any more (a big file's are tens of megabytes)
 
     analysis = analyse(table.results, Thresholds(intervention_below=below, extension_from=from_))
     warnings = [(key, dict(params or {})) for key, params in table.warnings]

@@ -147,6 +147,22 @@ def test_compact_json_with_pandas_written_students_reads_as_to_json() -> None:
         ("4/A \"Ayşe\" \\ Işık", "Ms. A/B", 90.0), ("Emre\u2028\x01", None, 25.0), ("s3", "Ms. A/B", 68.8)]
 
 
+def test_a_scored_row_without_a_student_is_no_students_below(result) -> None:
+    """Such a row (only a hand-made or stored table can have one: the readers drop it) adds to the
+    item's and standard's percent, but is no student's: it neither counts as one below nor lands on
+    another student's pair."""
+    table = results_table()
+    ghost = pd.DataFrame([{"student": None, "teacher": "Ms. A", "section": None, "item": "Q1", "standard": "S1",
+                           "score": 0.0, "max_points": 4.0, "status": "scored"}])
+    got = analyse(pd.concat([ghost, table], ignore_index=True))
+    assert got.students["student"].tolist() == result.students["student"].tolist()
+    assert got.standards["below"].tolist() == result.standards["below"].tolist() == [1, 2]
+    assert dict(zip(got.items["item"], got.items["below"], strict=True)) == dict(
+        zip(result.items["item"], result.items["below"], strict=True))
+    # Q1: 24 of 28 points before (s8's is missing), now 24 of 32: 75 %.
+    assert got.items.set_index("item").loc["Q1", "percent"] == pytest.approx(75.0)
+
+
 def test_growth(result) -> None:
     # Earlier: S1 6/10 = 60 %, S3 (not assessed now) 1/2. Growth on S1 only: 60 -> 81.25 = +21.25 points.
     earlier_table = pd.DataFrame({
