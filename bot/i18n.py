@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
@@ -17,6 +18,18 @@ BABEL_LOCALES = {"en": "en_US", "tr": "tr_TR"}
 
 class MissingMessage(KeyError):
     """A key that the catalog of a language does not define."""
+
+
+@dataclass(eq=False)  # not frozen: raised through context managers, which set its __traceback__
+class Problem(Exception):
+    """Something a person gave that cannot be used, to be told to them: `key` is a catalog key and
+    `params` its placeholders (ReadProblem for a results file, MapProblem for a map of items...)."""
+
+    key: str
+    params: dict[str, object] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.params}"
 
 
 # A text whose words follow a number is a table: `plural` names the placeholder that holds the number,

@@ -23,11 +23,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.assessments.formats.grid import norm
 from bot.assessments.goals import STANDARD_LIMIT, standard_key
+from bot.i18n import Problem
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -48,15 +49,8 @@ _REF = re.compile(r"^(?:(?P<word>[a-z]+)\.?\s?)?#?(?P<first>\d+)\.?"
 _ITEM_NUMBER = re.compile(r"^(?:(?P<word>[a-z]+)\s*\.?\s*)?#?(?P<number>\d+)(?=$|[\s.):\-])")
 
 
-@dataclass(eq=False)  # not frozen: raised through context managers, which set its __traceback__
-class MapProblem(Exception):
+class MapProblem(Problem):
     """A map that cannot be used; `key` is a catalog key, `params` its placeholders."""
-
-    key: str
-    params: dict[str, object] = field(default_factory=dict)
-
-    def __str__(self) -> str:
-        return f"{self.key} {self.params}"
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,8 @@ from typing import Any
 
 import pandas as pd
 
+from bot.i18n import Problem
+
 K = "assessments_read."
 ERR = K + "errors."
 WARN = K + "warnings."
@@ -34,15 +36,8 @@ MAX_CELL = 200
 Cell = str | float | int | None
 
 
-@dataclass(frozen=True)
-class ReadProblem(Exception):
+class ReadProblem(Problem):
     """A file that cannot be read as results; `key` is a catalog key, `params` its placeholders."""
-
-    key: str
-    params: dict[str, object] = field(default_factory=dict)
-
-    def __str__(self) -> str:
-        return f"{self.key} {self.params}"
 
 
 @dataclass(frozen=True)
