@@ -84,11 +84,33 @@ def open_modal(client: WebClient, trigger_id: str, view: View | dict[str, Any]) 
     return True
 
 
-def user_language(client: WebClient, user_id: str) -> str | None:
-    """The person's Slack locale as one of our languages, when Slack tells it (users.info with the locale)."""
+def slack_user(client: WebClient, user_id: str, *, raise_transient: bool = False) -> dict[str, Any]:
+    """The person's user object from users.info, with their locale; {} when Slack does not tell.
+
+    Refusals are logged and give {}, and so does a failing network: where the person only fills in
+    defaults (their timezone, language) that is never a reason to fail. With `raise_transient`
+    (jobs, and answers that would be wrong without the person), a refusal that may go away by
+    itself (rate limit, Slack down) and a failing network are raised instead.
+    """
+    try:
+        reply = client.users_info(user=user_id, include_locale=True)
+    except SlackApiError as error:
+        if raise_transient and is_transient(error):
+            raise
+        logger.warning("users.info failed: %s", error.response.get("error"))
+        return {}
+    except Exception as error:  # noqa: BLE001 - see above
+        if raise_transient:
+            raise
+        logger.warning("users.info failed: %r", error)
+        return {}
+    user = reply.get("user") if hasattr(reply, "get") else None
+    return user if isinstance(user, dict) else {}
+
+
+def user_language(client: WebClient, user_id: str, *, raise_transient: bool = False) -> str | None:
+    """The person's Slack locale as one of our languages, when Slack tells it (see `slack_user`)."""
     from bot.settings import SUPPORTED_LANGUAGES
 
-    reply = call_or_log("users.info", client.users_info, user=user_id, include_locale=True) or {}
-    user = reply.get("user") if hasattr(reply, "get") else None
-    locale = str(user.get("locale") or "")[:2] if isinstance(user, dict) else ""
+    locale = str(slack_user(client, user_id, raise_transient=raise_transient).get("locale") or "")[:2]
     return locale if locale in SUPPORTED_LANGUAGES else None

@@ -4,7 +4,6 @@ admin (Slack's is_admin / is_owner), the list for anyone, `digest on|off` and `e
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from slack_sdk import WebClient
 
@@ -12,21 +11,15 @@ from bot.coaching.service import CoachView
 from bot.i18n import Catalog
 from bot.services import Services
 from handlers.commands.context import CommandContext
-from handlers.slack_calls import call_or_log
+from handlers.slack_calls import slack_user
 
 USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 CHANNEL = re.compile(r"<#(C[A-Z0-9]+)(?:\|[^>]*)?>")
 
 
-def user_info(client: WebClient, user_id: str) -> dict[str, Any]:
-    """The user object from users.info, with its locale ({} when Slack does not answer)."""
-    reply = call_or_log("users.info", client.users_info, user=user_id, include_locale=True) or {}
-    user = reply.get("user") if isinstance(reply, dict) or hasattr(reply, "get") else None
-    return user if isinstance(user, dict) else {}
-
-
 def is_admin(client: WebClient, user_id: str) -> bool:
-    user = user_info(client, user_id)
+    # Slack being down must not read as "not an admin": its passing refusals are raised.
+    user = slack_user(client, user_id, raise_transient=True)
     return bool(user.get("is_admin") or user.get("is_owner"))
 
 
@@ -88,7 +81,7 @@ def _change(ctx: CommandContext, word: str, rest: str) -> str:
         if team is None:
             return t("coach.not_a_team", channel=f"<#{channel}>")
         team_ids.append(team.id)
-    person = user_info(ctx.client, coach_id)
+    person = slack_user(ctx.client, coach_id, raise_transient=True)
     if not person or person.get("is_bot") or person.get("deleted"):
         return t("coach.not_a_person", coach=f"<@{coach_id}>")
     coach = ctx.services.coaches.add(ctx.workspace_id, coach_id, team_ids or None, ctx.user_id,

@@ -10,6 +10,7 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement, MarkdownTextObj
 from handlers.commands.context import CommandContext
 from handlers.render.meeting import when
 from handlers.render.schedule import schedule_summary
+from handlers.slack_calls import slack_user
 from handlers.views.schedule import open_schedule_modal, upload_calendar
 
 CHANGE_ACTION, CANCEL_ACTION, CALENDAR_ACTION = "schedule_change", "schedule_cancel", "schedule_calendar"
@@ -97,11 +98,7 @@ def run_calendar(ctx: CommandContext) -> None:
 
 def _user_zone(ctx: CommandContext) -> str | None:
     """The caller's own Slack timezone, when Slack tells it."""
-    try:
-        user = ctx.client.users_info(user=ctx.user_id).get("user") or {}
-    except Exception:  # noqa: BLE001 - their own time is a nicety, never a reason to fail
-        return None
-    zone = user.get("tz") if isinstance(user, dict) else None
+    zone = slack_user(ctx.client, ctx.user_id).get("tz")  # their own time is a nicety, never a reason to fail
     try:
         ZoneInfo(zone) if isinstance(zone, str) and zone else None
     except (ValueError, KeyError):

@@ -28,7 +28,7 @@ from handlers.render.assessment_policy import goal_summary_line, growth_lines
 from handlers.render.assessments import channel_summary, column_question, student_lists
 from handlers.render.meeting import MAX_SECTION
 from handlers.render.plans import plan_button
-from handlers.slack_calls import call_or_log, live_thread_ts, post_in_channel
+from handlers.slack_calls import call_or_log, live_thread_ts, post_in_channel, slack_user
 
 if TYPE_CHECKING:  # pandas and matplotlib load on the first upload, not when a worker starts
     import pandas as pd
@@ -73,7 +73,7 @@ def summary_blocks(texts: Catalog, text: str, name: str, *, has_standards: bool)
 def display_names(client: WebClient, user_ids: list[str]) -> dict[str, str]:
     names = {}
     for user_id in user_ids:
-        user = (call_or_log("users.info", client.users_info, user=user_id) or {}).get("user") or {}
+        user = slack_user(client, user_id, raise_transient=True)
         profile = user.get("profile") or {}
         names[user_id] = (profile.get("display_name") or user.get("real_name") or user.get("name") or user_id)
     return names

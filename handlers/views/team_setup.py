@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.i18n import Catalog, catalog
 from bot.services import Services
@@ -15,20 +13,9 @@ from bot.settings import SUPPORTED_LANGUAGES
 from bot.teams.service import canonical_timezone, is_valid_timezone
 from handlers.render.setup import CALLBACK_ID, FIELDS, SetupDefaults, read_draft, read_metadata, setup_modal
 from handlers.render.team import team_summary_blocks
-from handlers.slack_calls import open_modal, post_in_channel
+from handlers.slack_calls import open_modal, post_in_channel, slack_user
 
 logger = logging.getLogger(__name__)
-
-
-def _caller_profile(client: WebClient, user_id: str) -> dict[str, Any]:
-    """The caller's Slack profile (timezone, locale), or {} when Slack cannot tell."""
-    try:
-        response = client.users_info(user=user_id, include_locale=True)
-    except SlackApiError as error:
-        logger.warning("users.info failed: %s", error.response.get("error"))
-        return {}
-    user = response.get("user")
-    return user if isinstance(user, dict) else {}
 
 
 def open_setup_modal(
@@ -40,7 +27,7 @@ def open_setup_modal(
         texts = catalog(team.language)
         defaults = SetupDefaults.from_team(team)
     else:
-        profile = _caller_profile(client, user_id)
+        profile = slack_user(client, user_id)  # the caller's timezone and locale, or {}
         locale = str(profile.get("locale") or "")[:2]
         texts = services.catalog_for(language=locale if locale in SUPPORTED_LANGUAGES else None)
         timezone = canonical_timezone(str(profile.get("tz") or ""))
