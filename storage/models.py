@@ -400,6 +400,35 @@ class PlanGroupStudent(Base):
     after_percent: Mapped[float | None] = mapped_column(Float, nullable=True)  # None: not in the later one
 
 
+class KeptCycle(Base):
+    """The owner's copy of a plan group, kept when its assessment is deleted (by a person or when its
+    retention ends) and with it the plan and the group's students: what was tried, for how many, and
+    what it did, in aggregates only, for the owner's portfolio. Never a student."""
+
+    __tablename__ = "kept_cycles"
+    __table_args__ = (Index("ix_kept_cycles_owner", "owner_id", "planned_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(Integer)  # the plan group's id (the group itself is gone)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    owner_id: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(12))
+    standard: Mapped[str] = mapped_column(String(200))
+    assessment: Mapped[str] = mapped_column(String(150))  # the name of the assessment it was planned on
+    assessment_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    strategy: Mapped[str] = mapped_column(Text)
+    tag: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    students: Mapped[int] = mapped_column(Integer)
+    before_percent: Mapped[float] = mapped_column(Float)
+    happens_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    recheck_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    planned_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(10))
+    measured_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    result: Mapped[str | None] = mapped_column(Text, nullable=True)  # the group's JSON aggregates
+    kept_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class StrategyEntry(Base):
     """A measured strategy in the workspace's library of what worked: aggregates only, never a student."""
 

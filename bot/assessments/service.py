@@ -23,6 +23,7 @@ from bot.assessments.goals import Goal, GoalPoint, goal_point, parse_standards, 
 from bot.assessments.item_standards import ItemMap
 from bot.assessments.policy import AssessmentPolicy
 from bot.jobs.effects import EffectLedger
+from bot.portfolio.kept import keep_cycles
 from storage.db import Database
 from storage.models import Assessment, AssessmentResult, AssessmentUpload, Team, TeamGoal
 
@@ -305,6 +306,9 @@ class AssessmentService:
 
     @staticmethod
     def _delete(session: Session, assessment_id: int) -> None:
+        """Delete the assessment, its uploads and results (its plan, groups and their students cascade),
+        after the groups' owners got their copy for their portfolios (aggregates only)."""
+        keep_cycles(session, assessment_id)
         uploads = select(AssessmentUpload.id).where(AssessmentUpload.assessment_id == assessment_id)
         session.execute(delete(AssessmentResult).where(AssessmentResult.upload_id.in_(uploads)))
         session.execute(delete(AssessmentUpload).where(AssessmentUpload.assessment_id == assessment_id))

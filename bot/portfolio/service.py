@@ -1,8 +1,9 @@
 """A member's professional-learning portfolio: their own inquiry cycles, commitments and reflections.
 
 Plain Python (no Slack). Everything is the asking member's own: plan groups they owned (in any team of
-the workspace, also one they have left), commitments they own, reflections they wrote (private ones
-too: it is their own copy). A group's measured result is its stored aggregates (counts and means); the
+the workspace, also one they have left, and their copy of those whose assessment was deleted since:
+`bot.portfolio.kept`), commitments they own, reflections they wrote (private ones too: it is their own
+copy). A group's measured result is its stored aggregates (counts and means); the
 group's students are never read here.
 """
 
@@ -20,7 +21,7 @@ from sqlalchemy.orm import aliased
 from bot.commitments.service import DONE, DROPPED, OPEN
 from bot.reflections.service import ReflectionEntry, ReflectionService
 from storage.db import Database
-from storage.models import ActionPlan, Assessment, Commitment, PlanGroup, Team
+from storage.models import ActionPlan, Assessment, Commitment, KeptCycle, PlanGroup, Team
 
 
 @dataclass(frozen=True)
@@ -111,19 +112,30 @@ class PortfolioService:
                 .outerjoin(measured_on, measured_on.id == PlanGroup.measured_assessment_id)
                 .where(Team.workspace_id == workspace_id, PlanGroup.owner_id == user_id)
                 .order_by(ActionPlan.created_at, PlanGroup.id)).all()
+            kept = session.execute(
+                select(KeptCycle, Team.name, Team.timezone).join(Team, Team.id == KeptCycle.team_id)
+                .where(Team.workspace_id == workspace_id, KeptCycle.owner_id == user_id)).all()
             commitments = session.execute(
                 select(Commitment, Team.name, Team.timezone).join(Team, Team.id == Commitment.team_id)
                 .where(Team.workspace_id == workspace_id, Commitment.owner_id == user_id)
                 .order_by(Commitment.due_on.is_(None), Commitment.due_on, Commitment.created_at, Commitment.id)).all()
-        cycles = []
+        planned: list[tuple[datetime, int, Cycle]] = []  # oldest plan first, then by group
         for group, team_name, zone, assessment, taken_on, planned_at, later_name in groups:
             result = json.loads(group.result) if group.result else None
             if result is not None and later_name and not result.get("assessment"):
                 result["assessment"] = later_name
-            cycles.append(Cycle(
+            planned.append((planned_at, group.id, Cycle(
                 group.id, team_name, group.kind, group.standard, assessment, taken_on, group.strategy, group.tag,
                 group.students, group.before_percent, group.happens_on, group.recheck_on,
-                _local(planned_at, zone) or now.date(), group.status, _local(group.measured_at, zone), result))
+                _local(planned_at, zone) or now.date(), group.status, _local(group.measured_at, zone), result)))
+        # Groups whose assessment was deleted since: their owner's copy (storage's KeptCycle).
+        for copy, team_name, zone in kept:
+            planned.append((copy.planned_at, copy.group_id, Cycle(
+                copy.group_id, team_name, copy.kind, copy.standard, copy.assessment, copy.assessment_on,
+                copy.strategy, copy.tag, copy.students, copy.before_percent, copy.happens_on, copy.recheck_on,
+                _local(copy.planned_at, zone) or now.date(), copy.status, _local(copy.measured_at, zone),
+                json.loads(copy.result) if copy.result else None)))
+        cycles = [cycle for _, _, cycle in sorted(planned, key=lambda entry: (entry[0], entry[1]))]
         items = []
         for row, team_name, zone in commitments:
             today = now.astimezone(ZoneInfo(zone)).date()

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
 from pypdf import PdfReader
+from sqlalchemy import func, select
 
+from bot.assessments.service import AssessmentService
 from bot.i18n import catalog
 from bot.portfolio.document import outline, portfolio_file, to_markdown
 from bot.portfolio.service import Portfolio, PortfolioService
@@ -19,6 +21,7 @@ from bot.reflections.service import ReflectionService
 from bot.teams import TeamDraft, TeamService
 from storage import migrate
 from storage.db import Database
+from storage.models import ActionPlan, KeptCycle, PlanGroup, PlanGroupStudent
 from tests.coaching.export_term import EXPORT_AT, FACILITATOR, JAMES, SETUP_AT, STUDENT_NAMES, local, seed_term
 
 JAMES_PRIVATE = "I rushed the number line part; slower next time."
@@ -143,3 +146,39 @@ def test_a_long_portfolio_flows_over_pages(db: Database) -> None:
     assert len(reader.pages) > 4
     last = reader.pages[-1].extract_text()
     assert f"page {len(reader.pages)} of {len(reader.pages)}" in last
+
+
+def test_deleted_assessments_leave_their_groups_in_their_owners_portfolios_and_no_student(db: Database) -> None:
+    """Deleting the assessment a plan was made on (and the one it was measured on) deletes the plan, its
+    groups and their students; each owner keeps their copy: the same cycles, aggregates only."""
+    team_1, team_2 = seeded(db)
+    james, maria = gather(db, JAMES), gather(db, FACILITATOR)
+    assert len(james.cycles) == 3 and len(maria.cycles) == 1
+    assessments = AssessmentService(db)
+    assert assessments.delete(team_1, "Unit 4 quiz")  # measured on: the groups keep its name in their result
+    assert assessments.delete(team_1, "Unit 3 quiz")  # planned on: the plan, its groups and students go
+    assert gather(db, JAMES).cycles == james.cycles and gather(db, FACILITATOR).cycles == maria.cycles
+    assert [c.result["assessment"] for c in gather(db, JAMES).cycles if c.result] == ["Unit 4 quiz"] * 2
+    with db.session() as session:
+        assert session.scalars(select(ActionPlan.team_id)).all() == [team_2]
+        left = session.scalars(select(PlanGroupStudent.group_id).distinct()).all()
+        assert set(left) == set(session.scalars(select(PlanGroup.id).where(PlanGroup.team_id == team_2)))
+        kept = session.scalars(select(KeptCycle).order_by(KeptCycle.id)).all()
+        assert [(k.owner_id, k.standard, k.status) for k in kept] == [
+            (JAMES, "4.NF.1", "measured"), (FACILITATOR, "4.NF.2", "measured"), (JAMES, "4.NF.1, 4.NF.2", "measured")]
+        every_value = " ".join(str(getattr(k, column.name)) for k in kept for column in KeptCycle.__table__.columns)
+    assert not any(name in every_value for name in STUDENT_NAMES)
+    # The markdown is the same as before, whatever was deleted.
+    after = portfolio_file(gather(db, JAMES), catalog("en"), "markdown", EXPORT_AT).content
+    assert after == portfolio_file(james, catalog("en"), "markdown", EXPORT_AT).content
+
+
+def test_assessments_purged_when_their_retention_ends_leave_the_cycles_too(db: Database) -> None:
+    seeded(db)
+    james = gather(db, JAMES)
+    purged = AssessmentService(db).purge_expired(EXPORT_AT + timedelta(days=3 * 366))
+    assert {name for _, name in purged} == {"Baseline", "Unit 3 quiz", "Unit 4 quiz", "Fractions check"}
+    assert gather(db, JAMES).cycles == james.cycles
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(PlanGroupStudent)) == 0
+        assert session.scalar(select(func.count()).select_from(KeptCycle)) == 4
