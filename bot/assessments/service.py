@@ -44,6 +44,14 @@ class StoreOutcome:
 
 
 @dataclass(frozen=True)
+class DeletedAssessment:
+    """What deleting an assessment did beyond its results: how many plan groups' owners kept their
+    copy of a group for their portfolios (`bot.portfolio.kept`; the groups' students are gone)."""
+
+    kept_cycles: int
+
+
+@dataclass(frozen=True)
 class MappedStandards:
     """What `/plc data map` changed: distinct items, result rows, and uploads they belong to."""
 
@@ -205,15 +213,14 @@ class AssessmentService:
         with self.db.session() as session:
             return list(session.scalars(query))
 
-    def delete(self, team_id: int, name: str) -> bool:
-        """Remove the assessment with every upload and result row; False when there is none."""
+    def delete(self, team_id: int, name: str) -> DeletedAssessment | None:
+        """Remove the assessment with every upload and result row (and its plan); None when there is none."""
         with self.db.session() as session:
             assessment = session.scalars(select(Assessment).where(Assessment.team_id == team_id,
                                                                   Assessment.name == name.strip())).first()
             if assessment is None:
-                return False
-            self._delete(session, assessment.id)
-            return True
+                return None
+            return DeletedAssessment(kept_cycles=self._delete(session, assessment.id))
 
     def map_standards(self, team_id: int, name: str, item_map: ItemMap) -> MappedStandards | None:
         """Give the items of every teacher's upload of `name` the standards of `item_map`, in one
@@ -305,14 +312,15 @@ class AssessmentService:
             return [(team_id, name) for _, team_id, name in expired]
 
     @staticmethod
-    def _delete(session: Session, assessment_id: int) -> None:
+    def _delete(session: Session, assessment_id: int) -> int:
         """Delete the assessment, its uploads and results (its plan, groups and their students cascade),
-        after the groups' owners got their copy for their portfolios (aggregates only)."""
-        keep_cycles(session, assessment_id)
+        after the groups' owners got their copy for their portfolios (aggregates only); how many copies."""
+        kept = keep_cycles(session, assessment_id)
         uploads = select(AssessmentUpload.id).where(AssessmentUpload.assessment_id == assessment_id)
         session.execute(delete(AssessmentResult).where(AssessmentResult.upload_id.in_(uploads)))
         session.execute(delete(AssessmentUpload).where(AssessmentUpload.assessment_id == assessment_id))
         session.execute(delete(Assessment).where(Assessment.id == assessment_id))
+        return kept
 
     # -- growth and the team's goal --------------------------------------------------------------
 

@@ -48,8 +48,14 @@ def _delete(ctx: CommandContext, name: str) -> None:
     if ctx.user_id not in ctx.team.facilitator_ids and ctx.user_id not in uploaders:
         ctx.ack(text=ctx.catalog.t("upload.data.not_allowed", name=name), response_type="ephemeral")
         return
-    service.delete(ctx.team.id, name)
-    ctx.ack(text=ctx.catalog.t("upload.data.deleted", name=name), response_type="ephemeral")
+    deleted = service.delete(ctx.team.id, name)
+    if deleted is None:  # deleted meanwhile
+        ctx.ack(text=ctx.catalog.t("upload.data.not_found", name=name), response_type="ephemeral")
+        return
+    text = ctx.catalog.t("upload.data.deleted", name=name)
+    if deleted.kept_cycles:
+        text += " " + ctx.catalog.t("upload.data.deleted_plan", count=deleted.kept_cycles)
+    ctx.ack(text=text, response_type="ephemeral")
 
 
 def _fold(name: str) -> str:

@@ -46,6 +46,13 @@ def test_coach_example_names_a_coach_shows_teams_and_sends_files() -> None:
     assert "File: plc-coach-export-2026-12-02.csv" in text and "File: plc-coach-export-2026-12-02.pdf" in text
     assert "File: plc-portfolio-2026-12-02.md" in text
     assert "Nobody can make another member's portfolio" in between(text, "(you)> /plc portfolio @maria",
-                                                                  "Sandbox closed.")
+                                                                  "(you)> /plc data delete Unit 3 quiz")
+    # Unit 3 quiz deleted: its plan and student lists go, Maria's portfolio still counts her cycle.
+    deleted = between(text, "(you)> /plc data delete Unit 3 quiz", "(you)> :as maria")
+    assert "*Unit 3 quiz* and all its results were deleted. Its action plan and the list of students of its " \
+           "1 plan group went with it" in deleted
+    after = between(text, "(maria)> /plc portfolio\n", "Sandbox closed.")
+    assert "(inquiry cycles: 1, commitments: 1, reflections: 0)" in after
+    assert "File: plc-portfolio-2026-12-02.md" in after
     coach_part = between(text, "(selin)> /plc coach add @maria", "(you)> /plc portfolio @maria")
     assert not any(re.search(rf"\b{student}\b", coach_part) for student in STUDENTS)
