@@ -246,14 +246,18 @@ class AssessmentService:
             assigned = {upload_id: item_map.resolve(items, require_all=False) for upload_id, items in items_of.items()}
             changed_rows, changed_items, touched = 0, dict[str, None](), set()
             for upload_id, by_item in assigned.items():
+                items_by_standard: dict[str, list[str]] = defaultdict(list)
                 for item, standard in by_item.items():
-                    result = session.execute(update(AssessmentResult)
-                                             .where(AssessmentResult.upload_id == upload_id,
-                                                    AssessmentResult.item == item)
-                                             .values(standard=standard))
-                    changed_rows += int(result.rowcount or 0)
+                    items_by_standard[standard].append(item)
                     changed_items[item] = None
                     touched.add(upload_id)
+                # One statement per standard of an upload (a handful), not one per item.
+                for standard, items in items_by_standard.items():
+                    result = session.execute(update(AssessmentResult)
+                                             .where(AssessmentResult.upload_id == upload_id,
+                                                    AssessmentResult.item.in_(items))
+                                             .values(standard=standard))
+                    changed_rows += int(result.rowcount or 0)
             return MappedStandards(tuple(changed_items), changed_rows, len(touched))
 
     def list(self, team_id: int) -> list[AssessmentInfo]:  # noqa: A003 - the brief's name
@@ -262,16 +266,22 @@ class AssessmentService:
         with self.db.session() as session:
             assessments = session.scalars(select(Assessment).where(Assessment.team_id == team_id)
                                           .order_by(Assessment.created_at.desc(), Assessment.id.desc())).all()
+            # Every upload of the team's assessments with its row count, in one query.
+            uploads: dict[int, list[tuple[str, int]]] = defaultdict(list)
+            for assessment_id, teacher_id, rows in session.execute(
+                    select(AssessmentUpload.assessment_id, AssessmentUpload.teacher_id, func.count(AssessmentResult.id))
+                    .join(Assessment, Assessment.id == AssessmentUpload.assessment_id)
+                    .outerjoin(AssessmentResult, AssessmentResult.upload_id == AssessmentUpload.id)
+                    .where(Assessment.team_id == team_id)
+                    .group_by(AssessmentUpload.id, AssessmentUpload.assessment_id, AssessmentUpload.teacher_id)
+                    .order_by(AssessmentUpload.id)):
+                uploads[assessment_id].append((teacher_id, int(rows)))
             infos = []
             for assessment in assessments:
-                uploads = session.execute(
-                    select(AssessmentUpload.teacher_id, func.count(AssessmentResult.id))
-                    .outerjoin(AssessmentResult, AssessmentResult.upload_id == AssessmentUpload.id)
-                    .where(AssessmentUpload.assessment_id == assessment.id)
-                    .group_by(AssessmentUpload.id, AssessmentUpload.teacher_id).order_by(AssessmentUpload.id)).all()
                 kept_until = date.fromordinal(policy.expires_on(given_on(assessment)).toordinal() - 1)
-                infos.append(AssessmentInfo(assessment.name, assessment.taken_on, [u[0] for u in uploads],
-                                            sum(int(u[1]) for u in uploads), assessment.covers, kept_until))
+                found = uploads.get(assessment.id, [])
+                infos.append(AssessmentInfo(assessment.name, assessment.taken_on, [u[0] for u in found],
+                                            sum(u[1] for u in found), assessment.covers, kept_until))
             return infos
 
     # -- the team's policy: thresholds and retention -------------------------------------------
