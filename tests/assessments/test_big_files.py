@@ -132,6 +132,18 @@ def test_big_long_file_with_odd_cells_reads_the_same_on_one_or_two_threads(proce
     assert table.results["student"].nunique() == 2_400
 
 
+def test_big_long_file_not_utf8_after_its_start_reads_the_same_on_one_or_two_threads(processors: int) -> None:
+    rows = [[str(cell).replace("Öğrenci", "Student").replace("Öğretmen", "Teacher") for cell in row]
+            for row in _big_rows(24_000)]
+    rows[0] = ["Student", "Teacher", "Section", "Item", "Standard", "Score", "Max points", "Comment"]
+    rows[-1][7] = "Ğüş"  # Windows-1254: ASCII, so valid UTF-8, up to its last line only
+    cp1254 = long_bytes(rows, encoding="cp1254")
+    assert cp1254[:-20].isascii() and not cp1254.isascii()
+    table = assert_same(cp1254)
+    assert isinstance(table, ResultTable) and table.results["student"].iloc[0] == "Student 0"
+    assert fast(long_bytes(rows) + b"\x00") is None  # a NUL: left to the slow path
+
+
 @pytest.mark.parametrize(("row", "column", "value", "key"), [
     (23_000, 3, "", "no_item"), (23_000, 6, "iki", "bad_max"), (23_000, 5, "3", "above_max"),
     (23_000, 5, "üç", "not_a_number")])
