@@ -72,10 +72,6 @@ def _percent(points: np.ndarray, max_points: np.ndarray) -> np.ndarray:
         return np.where(max_points > 0, 100.0 * points / max_points, np.nan)
 
 
-def _below(percent: np.ndarray, thresholds: Thresholds) -> np.ndarray:
-    return np.round(percent, _COMPARE_DECIMALS) < thresholds.intervention_below
-
-
 def _is_categorical(column: pd.Series) -> bool:
     return isinstance(column.dtype, pd.CategoricalDtype)
 
@@ -190,9 +186,9 @@ def _below_counts(outer: np.ndarray, n_outer: int, student: np.ndarray, n_studen
 
 
 def _below_in_place(points: np.ndarray, max_points: np.ndarray, thresholds: Thresholds) -> np.ndarray:
-    """`_below(_percent(points, max_points))` computed in `points` itself (a big array: no temporary copies).
-
-    Where max_points is not above 0 there is no percent: never below.
+    """Whether the percent (as `_percent`) rounded to _COMPARE_DECIMALS is below the threshold, computed in
+    `points` itself (a big array: no temporary copies). Where max_points is not above 0 there is no
+    percent: never below.
     """
     with np.errstate(divide="ignore", invalid="ignore"):
         np.multiply(points, 100.0, out=points)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import os
@@ -204,12 +205,10 @@ def run_analyze(args: argparse.Namespace) -> int:
             gc.enable()
 
 
-def _read_into(path: Path, content: dict[str, bytes | OSError]) -> None:
-    """`content["data"]`: the bytes of the file at `path`, or the OSError reading it raised."""
-    try:
-        content["data"] = path.read_bytes()
-    except OSError as error:
-        content["data"] = error
+def _read_into(path: Path, content: list[bytes]) -> None:
+    """Append the bytes of the file at `path` to `content` (nothing when it cannot be read)."""
+    with contextlib.suppress(OSError):
+        content.append(path.read_bytes())
 
 
 def _analyze(args: argparse.Namespace) -> int:
@@ -232,27 +231,25 @@ def _analyze(args: argparse.Namespace) -> int:
             return EXIT_USAGE
 
     # The file is read on a thread while pandas loads: the read waits in the kernel without the GIL.
-    content: dict[str, bytes | OSError] = {}
+    content: list[bytes] = []
     reading = threading.Thread(target=_read_into, args=(path, content), daemon=True)
     reading.start()
     from bot.assessments.analysis import Thresholds, analyse, compact_json, students_json, to_json
     from bot.assessments.readers import ReadProblem, read_results
 
     reading.join()
-    data = content.pop("data", None)
-    if not isinstance(data, bytes):
+    if not content:
         print(texts.t("assessments.unreadable", file=path.name), file=sys.stderr)
         return EXIT_FAILED
     try:
         forced = {"format": fmt} if fmt is not None else {}
-        table = read_results(data, filename=path.name, column=args.column, **forced)
+        table = read_results(content.pop(), filename=path.name, column=args.column, **forced)
     except ReadProblem as problem:
         print(read_message(texts, problem.key, dict(problem.params or {}), path.name), file=sys.stderr)
         return EXIT_FAILED
     except Exception:  # noqa: BLE001 - a corrupt or binary file must not end in a traceback
         print(texts.t("assessments.unreadable", file=path.name), file=sys.stderr)
         return EXIT_FAILED
-    del data  # the file's bytes are not needed any more (a big file's are tens of megabytes)
 
     analysis = analyse(table.results, Thresholds(intervention_below=below, extension_from=from_))
     warnings = [(key, dict(params or {})) for key, params in table.warnings]

@@ -223,9 +223,7 @@ def _parse_columns(body: bytes, sep: str, width: int, cols: dict[str, int] | Non
         return _parse(body, sep, width, None)
     light = {cols[role] for role in _LIGHT_ROLES if role in cols}
     light |= set(range(width)) - set(cols.values())  # columns of no role: only checked, never analysed
-    heavy = [c for c in range(width) if c not in light]
-    if not heavy:
-        return _parse(body, sep, width, None)
+    heavy = [c for c in range(width) if c not in light]  # the item's and the score's at least
     with ThreadPoolExecutor(max_workers=1) as pool:
         other = pool.submit(_parse, body, sep, width, heavy)
         first = _parse(body, sep, width, sorted(light))
@@ -420,7 +418,6 @@ def _long_from_columns(columns: list[_Column], n_rows: int, start: int, cols: di
         at = int(np.flatnonzero(bad)[0])
         if no_item is not None and no_item[at]:
             raise ReadProblem(ERR + "no_item", {"row": row_number(at), "column": headers[cols["item"]]})
-        max_col = columns[cols["max"]]
         parse_max(max_col.cells[max_col.codes[rows][at]], row=row_number(at), column=max_title)
         raise AssertionError("unreachable")  # parse_max raised above
 
