@@ -406,10 +406,11 @@ class KeptCycle(Base):
     what it did, in aggregates only, for the owner's portfolio. Never a student."""
 
     __tablename__ = "kept_cycles"
-    __table_args__ = (Index("ix_kept_cycles_owner", "owner_id", "planned_at"),)
+    __table_args__ = (Index("ix_kept_cycles_owner", "owner_id", "planned_at"),
+                      UniqueConstraint("group_id", name="uq_kept_cycles_group"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    group_id: Mapped[int] = mapped_column(Integer)  # the plan group's id (the group itself is gone)
+    group_id: Mapped[int] = mapped_column(Integer)  # the plan group's id (the group itself is gone): one copy
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
     owner_id: Mapped[str] = mapped_column(String(32))
     kind: Mapped[str] = mapped_column(String(12))

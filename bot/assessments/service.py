@@ -215,12 +215,15 @@ class AssessmentService:
 
     def delete(self, team_id: int, name: str) -> DeletedAssessment | None:
         """Remove the assessment with every upload and result row (and its plan); None when there is none."""
-        with self.db.session() as session:
-            assessment = session.scalars(select(Assessment).where(Assessment.team_id == team_id,
-                                                                  Assessment.name == name.strip())).first()
-            if assessment is None:
-                return None
-            return DeletedAssessment(kept_cycles=self._delete(session, assessment.id))
+        try:
+            with self.db.session() as session:
+                assessment = session.scalars(select(Assessment).where(Assessment.team_id == team_id,
+                                                                      Assessment.name == name.strip())).first()
+                if assessment is None:
+                    return None
+                return DeletedAssessment(kept_cycles=self._delete(session, assessment.id))
+        except IntegrityError:  # deleted at this moment by another (SQLite locks no row: its copies clash)
+            return None
 
     def map_standards(self, team_id: int, name: str, item_map: ItemMap) -> MappedStandards | None:
         """Give the items of every teacher's upload of `name` the standards of `item_map`, in one
@@ -303,11 +306,22 @@ class AssessmentService:
             team.retention_days, team.school_year_end = policy.retention_days, policy.school_year_end
 
     def purge_expired(self, now: datetime) -> list[tuple[int, str]]:
-        """Delete every assessment whose retention ended (by each team's own date); (team id, name) of each."""
+        """Delete every assessment whose retention ended (by each team's own date); (team id, name) of each.
+
+        Another process purging at the same moment: on PostgreSQL each assessment's row lock makes one of
+        them delete it; on SQLite (no row locks) the later one's copies clash and it purges nothing this
+        time (the earlier one did, or the next run does).
+        """
+        try:
+            return self._purge_expired(now)
+        except IntegrityError:
+            return []
+
+    def _purge_expired(self, now: datetime) -> list[tuple[int, str]]:
         with self.db.session() as session:
             rows = session.execute(
                 select(Assessment, Team.timezone, Team.retention_days, Team.school_year_end)
-                .join(Team, Assessment.team_id == Team.id)).all()
+                .join(Team, Assessment.team_id == Team.id).order_by(Assessment.id)).all()  # one lock order
             expired = []
             for assessment, timezone, retention_days, school_year_end in rows:
                 try:
@@ -324,7 +338,14 @@ class AssessmentService:
     @staticmethod
     def _delete(session: Session, assessment_id: int) -> int:
         """Delete the assessment, its uploads and results (its plan, groups and their students cascade),
-        after the groups' owners got their copy for their portfolios (aggregates only); how many copies."""
+        after the groups' owners got their copy for their portfolios (aggregates only); how many copies.
+
+        The assessment's row is locked first: another process deleting it at the same time (a second
+        scheduler's purge, a person) waits, then finds it gone and copies nothing again.
+        """
+        locked = session.scalar(select(Assessment.id).where(Assessment.id == assessment_id).with_for_update())
+        if locked is None:
+            return 0
         kept = keep_cycles(session, assessment_id)
         uploads = select(AssessmentUpload.id).where(AssessmentUpload.assessment_id == assessment_id)
         session.execute(delete(AssessmentResult).where(AssessmentResult.upload_id.in_(uploads)))

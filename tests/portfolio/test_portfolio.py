@@ -5,7 +5,8 @@ else's, and never a student. Markdown and PDF, English and Turkish."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -21,7 +22,7 @@ from bot.reflections.service import ReflectionService
 from bot.teams import TeamDraft, TeamService
 from storage import migrate
 from storage.db import Database
-from storage.models import ActionPlan, KeptCycle, PlanGroup, PlanGroupStudent
+from storage.models import ActionPlan, Assessment, KeptCycle, PlanGroup, PlanGroupStudent
 from tests.coaching.export_term import EXPORT_AT, FACILITATOR, JAMES, SETUP_AT, STUDENT_NAMES, local, seed_term
 
 JAMES_PRIVATE = "I rushed the number line part; slower next time."
@@ -182,3 +183,55 @@ def test_assessments_purged_when_their_retention_ends_leave_the_cycles_too(db: D
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(PlanGroupStudent)) == 0
         assert session.scalar(select(func.count()).select_from(KeptCycle)) == 4
+
+
+def test_two_processes_deleting_one_assessment_at_once_keep_each_cycle_once(db: Database) -> None:
+    """A person's `/plc data delete` twice at the same moment (two servers): one deletes and copies,
+    the other finds the assessment gone; each owner's copy is made once, and nothing fails."""
+    team_1, _ = seeded(db)
+    planned = group_ids(db, "Unit 3 quiz")
+    assert len(planned) == 3
+    outcomes = at_once(lambda: AssessmentService(db).delete(team_1, "Unit 3 quiz"))
+    # Not found once the other committed (None), or found and then gone under the row lock (0 copies).
+    assert sorted(getattr(o, "kept_cycles", -1) for o in outcomes) in ([-1, 3], [0, 3])
+    with db.session() as session:
+        assert sorted(session.scalars(select(KeptCycle.group_id))) == planned
+
+
+def test_two_schedulers_purging_at_once_keep_each_cycle_once(db: Database) -> None:
+    seeded(db)
+    planned = group_ids(db, "Unit 3 quiz") + group_ids(db, "Fractions check")
+    later = EXPORT_AT + timedelta(days=3 * 366)
+    outcomes = at_once(lambda: AssessmentService(db).purge_expired(later))
+    assert all(isinstance(o, list) for o in outcomes)  # neither failed
+    assert {name for o in outcomes for _, name in o} == {"Baseline", "Unit 3 quiz", "Unit 4 quiz", "Fractions check"}
+    with db.session() as session:
+        assert sorted(session.scalars(select(KeptCycle.group_id))) == sorted(planned)
+        assert session.scalar(select(func.count()).select_from(PlanGroup)) == 0
+
+
+def group_ids(db: Database, assessment: str) -> list[int]:
+    with db.session() as session:
+        return sorted(session.scalars(select(PlanGroup.id).join(ActionPlan, ActionPlan.id == PlanGroup.plan_id)
+                                      .join(Assessment, Assessment.id == ActionPlan.assessment_id)
+                                      .where(Assessment.name == assessment)))
+
+
+def at_once(work: Callable[[], object]) -> list[object]:
+    """What `work` gave in two threads started at the same moment (an exception is what it gave)."""
+    start = threading.Barrier(2)
+    outcomes: list[object] = []
+
+    def run() -> None:
+        start.wait()
+        try:
+            outcomes.append(work())
+        except Exception as error:  # noqa: BLE001 - the test says which
+            outcomes.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return outcomes

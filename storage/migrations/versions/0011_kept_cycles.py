@@ -40,6 +40,7 @@ def upgrade() -> None:
         sa.Column("measured_at", UTCDateTime(), nullable=True),
         sa.Column("result", sa.Text(), nullable=True),
         sa.Column("kept_at", UTCDateTime(), nullable=False),
+        sa.UniqueConstraint("group_id", name="uq_kept_cycles_group"),
     )
     op.create_index("ix_kept_cycles_team_id", "kept_cycles", ["team_id"])
     op.create_index("ix_kept_cycles_owner", "kept_cycles", ["owner_id", "planned_at"])
