@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.app import web_client
@@ -11,7 +12,7 @@ from bot.settings import Settings
 from handlers.slack_calls import slack_user, user_language
 
 
-def client(emulator: SlackEmulator):  # noqa: ANN201 - a slack_sdk WebClient
+def client(emulator: SlackEmulator) -> WebClient:
     return web_client(Settings(slack_bot_token=emulator.bot_token, slack_api_url=emulator.api_url))
 
 
