@@ -108,9 +108,11 @@ def slack_user(client: WebClient, user_id: str, *, raise_transient: bool = False
     return user if isinstance(user, dict) else {}
 
 
-def user_language(client: WebClient, user_id: str, *, raise_transient: bool = False) -> str | None:
-    """The person's Slack locale as one of our languages, when Slack tells it (see `slack_user`)."""
+def user_language(client: WebClient, user_id: str) -> str | None:
+    """The person's Slack locale as one of our languages, when Slack tells it. Asked where the answer
+    picks the language of a whole reply (jobs, the portfolio): Slack's passing refusals are raised
+    (`slack_user` with `raise_transient`), so the reply is tried again rather than sent in a guess."""
     from bot.settings import SUPPORTED_LANGUAGES
 
-    locale = str(slack_user(client, user_id, raise_transient=raise_transient).get("locale") or "")[:2]
+    locale = str(slack_user(client, user_id, raise_transient=True).get("locale") or "")[:2]
     return locale if locale in SUPPORTED_LANGUAGES else None

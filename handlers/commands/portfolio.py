@@ -39,7 +39,7 @@ def run(ctx: CommandContext) -> None:
     say: Callable[[str], None]
     if language is None:  # no team: their Slack locale decides, asked after the ack
         ctx.ack()
-        language = user_language(ctx.client, ctx.user_id, raise_transient=True)
+        language = user_language(ctx.client, ctx.user_id)
 
         def say(text: str) -> None:
             ctx.respond(text=text, response_type="ephemeral")

@@ -102,7 +102,7 @@ def register(queue: JobQueue, services: Services, client_for: Callable[[str], We
     def portfolio_texts(job: JobContext, client: WebClient) -> Catalog:
         """The member's language: their first team's (chosen when the job was asked for), else their Slack
         locale."""
-        language = job.payload.get("language") or user_language(client, job.user_id, raise_transient=True)
+        language = job.payload.get("language") or user_language(client, job.user_id)
         return services.catalog_for(language=str(language) if language else None)
 
     def portfolio_failed(job: JobContext, reason: str) -> None:

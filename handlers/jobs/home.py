@@ -33,7 +33,7 @@ def publish_home(client: WebClient, services: Services, workspace_id: str, user_
         texts: Catalog = services.catalog_for(language=coach.coach.language)
         view = home_view(texts, data, coach=coach_blocks(texts, coach))
     else:
-        texts = services.catalog_for(language=data.language or user_language(client, user_id, raise_transient=True))
+        texts = services.catalog_for(language=data.language or user_language(client, user_id))
         view = home_view(texts, data)
     call_or_log("views.publish", client.views_publish, user_id=user_id, view=view)
 
